@@ -1,0 +1,5 @@
+"""``python -m scaffold`` runs the CLI."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,104 @@
+"""Answers to a template's questions, gathered from every place a person can give them.
+
+Order of precedence, strongest first (this is the one place it is decided):
+
+1. ``--data KEY=VALUE`` flags;
+2. ``--answers-file FILE`` (a YAML mapping, e.g. another project's ``.copier-answers.yml``);
+3. the project name given to ``pyframe new``;
+4. defaults suggested by what the person needs (the decision matrix's ``suggest`` table);
+5. the template's own defaults.
+
+1-3 are *data*: Copier does not ask them again. 4 only changes a question's default, so a person
+at a terminal still sees it and may change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PyframeError
+from .templates import Template
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What to hand to Copier: forced answers and changed defaults."""
+
+    data: Mapping[str, Any] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+def parse_data(pairs: Iterable[str]) -> dict[str, str]:
+    """Parse repeated ``--data KEY=VALUE`` flags; Copier casts each value to its type."""
+    data: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise PyframeError(f"--data expects KEY=VALUE, got {pair!r}")
+        data[key.strip()] = value
+    return data
+
+
+def load_answers_file(path: Path) -> dict[str, Any]:
+    """Read a YAML answers file; Copier's private ``_`` keys are ignored."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PyframeError(f"--answers-file: {path} does not exist") from None
+    except OSError as exc:
+        raise PyframeError(f"--answers-file: cannot read {path}: {exc.strerror}") from None
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise PyframeError(f"--answers-file: {where}: {problem}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise PyframeError(f"--answers-file: {path} must be a mapping of question: answer")
+    return {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
+
+
+def gather(
+    template: Template,
+    *,
+    project_name: str | None,
+    package_name: str | None,
+    data: Mapping[str, Any],
+    answers_file: Mapping[str, Any],
+    suggested: Mapping[str, Any],
+) -> Answers:
+    """Combine every source of answers in the documented order of precedence."""
+    known = {q.name for q in template.questions}
+    _check_known("--answers-file", answers_file, template, known)
+    _check_known("--data", data, template, known)
+    forced: dict[str, Any] = {}
+    if project_name is not None and (not known or "project_name" in known):
+        forced["project_name"] = project_name
+    if package_name is not None and "package_name" in known:
+        forced["package_name"] = package_name
+    forced.update(answers_file)
+    forced.update(data)
+    defaults = {k: v for k, v in suggested.items() if k in known and k not in forced}
+    return Answers(data=forced, defaults=defaults)
+
+
+def _check_known(
+    origin: str, given: Mapping[str, Any], template: Template, known: set[str]
+) -> None:
+    """Refuse answers to questions the template does not ask (typos would be silently ignored)."""
+    if not known:  # a remote template: its questions are only known to Copier
+        return
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise PyframeError(
+            f"{origin}: template {template.name!r} has no question "
+            f"{', '.join(repr(u) for u in unknown)}; its questions are {', '.join(sorted(known))}"
+        )

@@ -1,0 +1,503 @@
+"""The ``pyframe`` command: parse, call, print.
+
+Each command turns its options into arguments for the same functions the tests call
+(``recommend``, ``render``, ...). Heavy libraries (Copier, questionary, rich) are imported
+inside the commands that use them so that ``pyframe --help`` answers at once.
+
+Exit codes: 0 success, 1 a bug (the traceback goes to a log file), 2 a problem the user can fix
+(one line on stderr), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import PyframeError
+
+if TYPE_CHECKING:
+    from .matrix import Matrix, Recommendation
+
+app = typer.Typer(
+    name="pyframe",
+    help="Pick Django, FastAPI or Flask for what you are building, and start from a "
+    "production-ready skeleton.",
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+KindOpt = Annotated[
+    str | None, typer.Option("--kind", help="What you are building, e.g. api, web-app, cms.")
+]
+NeedOpt = Annotated[
+    list[str] | None,
+    typer.Option("--need", help="A requirement, e.g. admin, async, websockets (repeatable)."),
+]
+TeamOpt = Annotated[
+    str | None, typer.Option("--team", help="What the team knows: django, fastapi, flask, new.")
+]
+ScaleOpt = Annotated[
+    str | None, typer.Option("--scale", help="How large it will grow: small, medium, large.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"pyframe {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Pick Django, FastAPI or Flask, and start from a production-ready skeleton."""
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
+
+
+@app.command()
+def recommend(
+    kind: KindOpt = None,
+    need: NeedOpt = None,
+    team: TeamOpt = None,
+    scale: ScaleOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Recommend a framework for what you are building, and say why."""
+    from .interview import ask_needs, can_prompt
+    from .matrix import Needs, load_matrix, recommend
+
+    matrix = load_matrix()
+    needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
+    given = kind or need or team or scale
+    if not given and not as_json and can_prompt():
+        needs = ask_needs(matrix, needs)
+    result = recommend(needs, matrix)
+    if as_json:
+        import json
+
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        _print_recommendation(result, matrix)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Project name, e.g. my-service.")],
+    framework: Annotated[
+        str | None,
+        typer.Option("--framework", help="django, fastapi or flask (skips the recommendation)."),
+    ] = None,
+    kind: KindOpt = None,
+    need: NeedOpt = None,
+    team: TeamOpt = None,
+    scale: ScaleOpt = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Answer a template question: KEY=VALUE (repeatable)."),
+    ] = None,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option("--answers-file", help="YAML file of answers (as Copier's data file)."),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", "-y", help="Take every default; ask nothing.")
+    ] = False,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="Never prompt (implied when stdin is not a terminal)."),
+    ] = False,
+    template: Annotated[
+        str | None,
+        typer.Option("--template", help="Any Copier template: a local path or a git URL."),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", help="Git tag, branch or commit of --template.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Project folder (default: ./NAME).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the files and answers; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Add the project to a non-empty folder, keeping its files."),
+    ] = False,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Allow a non-built-in template to run tasks/migrations."),
+    ] = False,
+) -> None:
+    """Create a project: recommend a framework, then render its skeleton into ./NAME."""
+    from .answers import gather, load_answers_file, parse_data
+    from .interview import ask_needs, can_prompt
+    from .matrix import Needs, load_matrix, recommend, suggested_answers
+    from .names import validate_package_name, validate_project_name
+    from .render import preview, render
+    from .templates import BUILTIN, resolve
+
+    package = validate_project_name(name)
+    forced = parse_data(data or ())
+    if "package_name" in forced:
+        package = validate_package_name(forced["package_name"])
+    from_file = load_answers_file(answers_file) if answers_file else {}
+    if framework is not None and framework not in BUILTIN:
+        raise PyframeError(f"unknown --framework {framework!r}: choose one of {', '.join(BUILTIN)}")
+    if framework and template:
+        raise PyframeError("--framework and --template exclude each other: give one")
+
+    interactive = not (defaults or no_input) and can_prompt()
+    matrix = load_matrix()
+    needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
+    if template is None and framework is None:
+        if interactive and not (kind or need or team or scale):
+            needs = ask_needs(matrix, needs)
+        result = recommend(needs, matrix)
+        _print_recommendation(result, matrix, brief=True)
+        framework = result.framework
+    else:
+        from .matrix import check_needs
+
+        check_needs(needs, matrix)
+
+    chosen = resolve(template or framework or "")
+    suggested = suggested_answers(needs, framework, matrix) if framework else {}
+    answers = gather(
+        chosen,
+        project_name=name,
+        package_name=package,
+        data=forced,
+        answers_file=from_file,
+        suggested=suggested,
+    )
+    common: dict[str, Any] = {
+        "data": answers.data,
+        "user_defaults": answers.defaults,
+        "interactive": interactive,
+        "trust": trust,
+        "vcs_ref": vcs_ref,
+    }
+    if dry_run:
+        _print_preview(preview(chosen, **common))
+        return
+    destination = output or Path(name)
+    rendered = render(chosen, destination, force=force, **common)
+    _print_done(rendered, destination)
+
+
+@app.command()
+def templates(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """List the built-in templates with their versions and questions."""
+    from .templates import BUILTIN, resolve
+
+    found = [resolve(name) for name in BUILTIN]
+    if as_json:
+        import json
+
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": t.name,
+                        "source": "built-in",
+                        "version": t.version,
+                        "questions": [q.name for q in t.questions],
+                    }
+                    for t in found
+                ],
+                indent=2,
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Templates")
+    for column in ("name", "source", "version", "questions"):
+        table.add_column(column)
+    for t in found:
+        table.add_row(t.name, "built-in", t.version or "-", ", ".join(q.name for q in t.questions))
+    Console().print(table)
+
+
+@app.command()
+def smoke(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Templates: built-in names, local paths or git URLs.", show_default=False
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every built-in template.")] = False,
+    matrix: Annotated[
+        str, typer.Option("--matrix", help="Variants: defaults, pairwise or full.")
+    ] = "pairwise",
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Pin an answer for every variant: KEY=VALUE."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Variants at once (default: cores).")
+    ] = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the rendered projects for inspection.")
+    ] = False,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write JUnit XML to this file.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    database_url: Annotated[
+        list[str] | None,
+        typer.Option("--database-url", help="A PostgreSQL or MySQL server URL (repeatable)."),
+    ] = None,
+    redis_url: Annotated[str | None, typer.Option("--redis-url", help="Redis URL.")] = None,
+    require_services: Annotated[
+        bool,
+        typer.Option(
+            "--require-services", help="Fail, not skip, variants whose server is missing."
+        ),
+    ] = False,
+    list_only: Annotated[bool, typer.Option("--list", help="Print the variants and stop.")] = False,
+) -> None:
+    """Render, install, lint, migrate, test and boot every variant of templates."""
+    import os
+
+    from .answers import parse_data
+    from .smoke import Options, Services, plan
+    from .smoke import smoke as run_smoke
+    from .templates import BUILTIN, resolve
+
+    if matrix not in ("defaults", "pairwise", "full"):
+        raise PyframeError(f"unknown --matrix {matrix!r}: choose defaults, pairwise or full")
+    names = list(BUILTIN) if every else []
+    names += [s for s in sources or () if s not in names]
+    if not names:
+        raise PyframeError("name at least one template (django, fastapi, flask, a path) or --all")
+    pinned = parse_data(data or ())
+    variants = [v for name in names for v in plan(resolve(name), matrix, pinned)]  # type: ignore[arg-type]
+    _print_variants(variants, to_stderr=as_json)
+    if list_only:
+        return
+    options = Options(
+        jobs=jobs or os.cpu_count() or 1,
+        keep=keep,
+        services=Services.from_urls(database_url or (), redis_url),
+        require_services=require_services,
+    )
+    report = _run_with_progress(run_smoke, variants, options, to_stderr=as_json)
+    if junit:
+        from .smoke import to_junit
+
+        junit.write_text(to_junit(report), encoding="utf-8")
+    if as_json:
+        import json
+
+        from .smoke import to_json
+
+        print(json.dumps(to_json(report), indent=2))
+    else:
+        _print_smoke_table(report)
+    from .smoke import summary_line
+
+    print(summary_line(report), file=sys.stderr if as_json else sys.stdout)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_recommendation(result: Recommendation, matrix: Matrix, *, brief: bool = False) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if brief:
+        lines = [r.because for r in result.reasons if r.framework == result.framework][:3]
+        console.print(
+            f"[bold]{result.framework}[/] fits best "
+            f"({result.scores[result.framework]} points; {result.runner_up} "
+            f"{result.scores[result.runner_up]}):"
+        )
+        for line in lines:
+            console.print(f"  - {line}")
+        return
+    table = Table(title="Recommendation", show_lines=True)
+    table.add_column("framework")
+    table.add_column("score", justify="right")
+    table.add_column("what moved the score")
+    ranked = sorted(matrix.frameworks, key=lambda f: -result.scores[f])
+    for fw in ranked:
+        why = "\n".join(f"{r.weight:+d}  {r.because}" for r in result.reasons if r.framework == fw)
+        table.add_row(fw, str(result.scores[fw]), why or "-")
+    console.print(table)
+    console.print(f"Recommended: [bold]{result.framework}[/]   runner-up: {result.runner_up}")
+
+
+def _print_preview(rendered: Any) -> None:
+    from rich.console import Console
+    from rich.tree import Tree
+
+    console = Console()
+    tree = Tree("(dry run: nothing written)")
+    nodes: dict[str, Tree] = {}
+    for path in rendered.files:
+        parent = tree
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            key = "/".join(parts[:depth])
+            if key not in nodes:
+                nodes[key] = parent.add(parts[depth - 1] + "/")
+            parent = nodes[key]
+        parent.add(parts[-1])
+    console.print(tree)
+    console.print("Answers:")
+    for key, value in rendered.answers.items():
+        console.print(f"  {key}: {value!r}", markup=False, highlight=False)
+
+
+def _print_done(rendered: Any, destination: Path) -> None:
+    from rich.console import Console
+
+    console = Console()
+    console.print(f"Created {rendered.destination} ({len(rendered.files)} files).")
+    for kept in rendered.kept:
+        console.print(f"  kept your {kept}; the template's version is {kept}.pyframe-new")
+    console.print("Next:")
+    for command in (f"cd {destination}", "make install", "make run"):
+        console.print(f"  {command}", markup=False, highlight=False)
+
+
+def _print_variants(variants: list[Any], *, to_stderr: bool) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=to_stderr)
+    console.print(f"{len(variants)} variants:")
+    for variant in variants:
+        console.print(
+            f"  {variant.id}  {variant.describe()}", markup=False, highlight=False, soft_wrap=True
+        )
+
+
+def _run_with_progress(run: Any, variants: list[Any], options: Any, *, to_stderr: bool) -> Any:
+    """Run the smoke with a live table of variants: step, elapsed, state."""
+    import threading
+    import time
+
+    from rich.console import Console
+    from rich.live import Live
+    from rich.table import Table
+
+    lock = threading.Lock()
+    state: dict[str, list[Any]] = {v.id: ["waiting", "", None] for v in variants}
+
+    def on_event(variant: Any, step: str, what: str) -> None:
+        with lock:
+            entry = state[variant.id]
+            if entry[2] is None:
+                entry[2] = time.monotonic()
+            entry[0], entry[1] = step, "running" if what == "start" else what
+
+    def table() -> Table:
+        grid = Table(box=None, show_header=False)
+        with lock:
+            for key, (step, what, started) in state.items():
+                elapsed = f"{time.monotonic() - started:5.0f}s" if started else ""
+                grid.add_row(key, step, what, elapsed)
+        return grid
+
+    options.on_event = on_event
+    console = Console(stderr=True) if to_stderr else Console()
+    with Live(get_renderable=table, console=console, refresh_per_second=2, transient=True):
+        return run(variants, options)
+
+
+def _print_smoke_table(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .smoke import STEPS
+
+    table = Table(title="pyframe smoke")
+    table.add_column("variant")
+    for step in STEPS:
+        table.add_column(step, justify="center")
+    table.add_column("answers")
+    marks = {"pass": "[green]pass[/]", "fail": "[red]FAIL[/]", "skip": "[yellow]skip[/]"}
+    for result in report.results:
+        cells = {s.name: f"{marks[s.status]} {s.seconds:.0f}s" for s in result.steps}
+        row = [cells.get(step, "") for step in STEPS]
+        if result.skipped:
+            row = ["[yellow]skip[/]"] + [""] * (len(STEPS) - 1)
+        table.add_row(result.variant.id, *row, result.variant.describe())
+    console = Console()
+    console.print(table)
+    for result in report.results:
+        if result.skipped:
+            console.print(f"{result.variant.id} skipped: {result.skipped}", markup=False)
+        for step in result.steps:
+            if step.status == "fail":
+                console.print(
+                    f"{result.variant.id} failed at {step.name}: {step.message} (log: {step.log})",
+                    markup=False,
+                )
+            elif step.status == "skip" and step.message:
+                console.print(
+                    f"{result.variant.id} skipped {step.name}: {step.message}", markup=False
+                )
+
+
+_INTERRUPTED = "pyframe: interrupted; nothing was left half-written"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every failure ends here as one message and an exit code."""
+    try:
+        result = app(args=argv, prog_name="pyframe", standalone_mode=False)
+    except PyframeError as exc:
+        print(f"pyframe: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except typer.TyperException as exc:  # bad flags and arguments
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        print(f"pyframe: error: {exc.format_message()}{hint}", file=sys.stderr)
+        return exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        print(_INTERRUPTED, file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log = _log_crash()
+        print(
+            f"pyframe: internal error: {type(exc).__name__}: {exc} "
+            f"(this is a bug; the details are in {log})",
+            file=sys.stderr,
+        )
+        return 1
+    if result == 130:  # typer turns Ctrl-C inside a command into exit code 130
+        print(_INTERRUPTED, file=sys.stderr)
+    return result if isinstance(result, int) else 0
+
+
+def _log_crash() -> str:
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="pyframe-crash-", suffix=".log", delete=False
+    ) as handle:
+        traceback.print_exc(file=handle)
+        return handle.name
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

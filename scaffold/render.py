@@ -1,0 +1,258 @@
+"""Render a template into a project folder without ever leaving half a project behind.
+
+This is the only module that calls Copier to create projects. Copier renders into a temporary
+folder next to the destination (same file system, so the final move is a rename); the folder is
+moved into place only after the render and the template's tasks succeeded. A failure or Ctrl-C
+removes the temporary folder and leaves the destination as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PyframeError
+from .templates import Template
+
+#: Copier's default exclusions. A template that sets its own ``_exclude`` replaces them, and then
+#: ``copier.yml`` and the template's ``.git`` end up in every project; passing them again as
+#: pyframe's own exclusions closes that gap whatever the template says.
+ALWAYS_EXCLUDE = (
+    "copier.yaml",
+    "copier.yml",
+    "~*",
+    "*.py[co]",
+    "__pycache__",
+    ".git",
+    ".DS_Store",
+    ".svn",
+)
+
+#: Suffix of the file written next to a file that already existed when ``force`` is used.
+KEPT_SUFFIX = ".pyframe-new"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a render produced."""
+
+    destination: Path
+    answers: Mapping[str, Any]
+    files: tuple[str, ...]
+    #: Files that already existed in the destination; the template's version sits next to each,
+    #: with KEPT_SUFFIX.
+    kept: tuple[str, ...] = field(default=())
+
+
+def render(
+    template: Template,
+    destination: Path,
+    *,
+    data: Mapping[str, Any],
+    user_defaults: Mapping[str, Any] | None = None,
+    interactive: bool = False,
+    force: bool = False,
+    trust: bool = False,
+    vcs_ref: str | None = None,
+) -> Rendered:
+    """Render ``template`` into ``destination``.
+
+    ``data`` answers questions outright; ``user_defaults`` only changes their defaults (the
+    person still sees them when ``interactive``). A non-empty destination is refused unless
+    ``force``; even then no existing file is overwritten.
+    """
+    destination = destination.absolute()
+    _check_destination(destination, force)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with _scratch_dir(destination.parent, prefix=f".{destination.name}.") as scratch:
+        answers = _copy(template, scratch, data, user_defaults, interactive, trust, vcs_ref)
+        files = _relative_files(scratch)
+        kept = _place(scratch, destination)
+    return Rendered(destination=destination, answers=answers, files=files, kept=kept)
+
+
+def preview(
+    template: Template,
+    *,
+    data: Mapping[str, Any],
+    user_defaults: Mapping[str, Any] | None = None,
+    interactive: bool = False,
+    trust: bool = False,
+    vcs_ref: str | None = None,
+) -> Rendered:
+    """Render into a throw-away folder and report what would be written (``--dry-run``).
+
+    Tasks are not run: a dry run must not have side effects.
+    """
+    with _scratch_dir(Path(tempfile.gettempdir()), prefix="pyframe-preview-") as scratch:
+        answers = _copy(
+            template, scratch, data, user_defaults, interactive, trust, vcs_ref, skip_tasks=True
+        )
+        return Rendered(destination=scratch, answers=answers, files=_relative_files(scratch))
+
+
+def _check_destination(destination: Path, force: bool) -> None:
+    if destination.exists() and not destination.is_dir():
+        raise PyframeError(f"{destination} exists and is not a folder")
+    if destination.is_dir() and any(destination.iterdir()) and not force:
+        raise PyframeError(
+            f"{destination} is not empty: choose another name or --output, or pass --force "
+            f"to add the project's files to it (existing files are kept; the template's version "
+            f"is written next to them as FILE{KEPT_SUFFIX})"
+        )
+
+
+@contextmanager
+def _scratch_dir(parent: Path, prefix: str) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix=prefix, suffix=".pyframe-tmp", dir=parent))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _copy(
+    template: Template,
+    target: Path,
+    data: Mapping[str, Any],
+    user_defaults: Mapping[str, Any] | None,
+    interactive: bool,
+    trust: bool,
+    vcs_ref: str | None,
+    *,
+    skip_tasks: bool = False,
+) -> dict[str, Any]:
+    from copier import Settings, run_copy
+    from copier.errors import (
+        CopierError,
+        InteractiveSessionError,
+        UnsafeTemplateError,
+        UserMessageError,
+    )
+    from jinja2 import TemplateError
+    from plumbum import ProcessExecutionError
+
+    try:
+        worker = run_copy(
+            template.source,
+            target,
+            data=dict(data),
+            user_defaults=dict(user_defaults or {}),
+            # A user's Copier settings.yml would silently change the template's defaults and
+            # trust list; pyframe's own answers and --trust are the only inputs.
+            settings=Settings(),
+            exclude=ALWAYS_EXCLUDE,
+            defaults=not interactive,
+            unsafe=trust or template.builtin,
+            vcs_ref=vcs_ref,
+            quiet=True,
+            skip_tasks=skip_tasks,
+            overwrite=True,  # the scratch folder is ours and empty
+        )
+    except UnsafeTemplateError as exc:
+        raise PyframeError(
+            f"template {template.name!r} runs tasks, migrations or Jinja extensions on your "
+            "machine; read it, then pass --trust if you trust it"
+        ) from exc
+    except InteractiveSessionError as exc:
+        raise PyframeError(
+            f"template {template.name!r} needs answers and there is no terminal to ask: "
+            "pass --defaults, --data KEY=VALUE or --answers-file FILE"
+        ) from exc
+    except UserMessageError as exc:
+        raise PyframeError(f"template {template.name!r}: {_one_line(exc)}") from exc
+    except ProcessExecutionError as exc:
+        raise PyframeError(
+            f"cannot use template {template.name!r}: {_one_line(exc.stderr or exc)}"
+        ) from exc
+    except TemplateError as exc:
+        raise PyframeError(
+            f"template {template.name!r} failed to render: {_one_line(exc)}"
+        ) from exc
+    except (CopierError, ValueError) as exc:
+        raise PyframeError(f"template {template.name!r}: {_one_line(exc)}") from exc
+    return _public_answers(worker.answers.combined, template)
+
+
+def _public_answers(combined: Mapping[str, Any], template: Template) -> dict[str, Any]:
+    """The answers worth showing: the template's questions, without secrets or Copier's
+    context helpers (``now``, ``make_secret``) and private ``_`` keys."""
+    secret = {q.name for q in template.questions if q.secret}
+    asked = [q.name for q in template.questions if not q.secret]
+    if asked:
+        return {name: combined[name] for name in asked if name in combined}
+    return {
+        k: v
+        for k, v in combined.items()
+        if not k.startswith("_") and not callable(v) and k not in secret
+    }
+
+
+def _relative_files(root: Path) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            str(path.relative_to(root))
+            for path in root.rglob("*")
+            if path.is_file() or path.is_symlink()
+        )
+    )
+
+
+def _place(scratch: Path, destination: Path) -> tuple[str, ...]:
+    """Move the rendered project into place; returns the files that already existed."""
+    if not destination.exists():
+        os.rename(scratch, destination)
+        scratch.mkdir()  # the scratch context removes it again
+        return ()
+    if not any(destination.iterdir()):
+        destination.rmdir()
+        os.rename(scratch, destination)
+        scratch.mkdir()
+        return ()
+    return _merge(scratch, destination)
+
+
+def _merge(scratch: Path, destination: Path) -> tuple[str, ...]:
+    """Add the rendered files to a non-empty destination, keeping every existing file.
+
+    If anything fails half-way (Ctrl-C included), the files added so far are removed again, so
+    the destination is left exactly as it was.
+    """
+    added: list[Path] = []
+    kept: list[str] = []
+    try:
+        for relative in _relative_files(scratch):
+            source, target = scratch / relative, destination / relative
+            if target.exists() or target.is_symlink():
+                if target.is_file() and target.read_bytes() == source.read_bytes():
+                    continue
+                kept.append(relative)
+                target = target.with_name(target.name + KEPT_SUFFIX)
+                if target.exists():
+                    raise PyframeError(f"{target} exists; move it away and try again")
+            for parent in reversed(target.relative_to(destination).parents[:-1]):
+                folder = destination / parent
+                if not folder.exists():
+                    folder.mkdir()
+                    added.append(folder)
+            shutil.move(source, target)
+            added.append(target)
+    except BaseException:
+        for path in reversed(added):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+    return tuple(kept)
+
+
+def _one_line(exc: object) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,150 @@
+"""Where templates come from: the built-in ones, a local folder, or a git repository.
+
+Resolving a source is separate from rendering it so that every command (``new``, ``templates``,
+``smoke``) names templates the same way and fails the same way on a bad name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import PyframeError
+
+BUILTIN = ("django", "fastapi", "flask")
+
+_REMOTE_PREFIXES = ("gh:", "gl:", "git@", "git+", "https://", "http://", "ssh://", "file://")
+_CONFIG_NAMES = ("copier.yml", "copier.yaml")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a template, as far as pyframe needs to know it."""
+
+    name: str
+    type: str = "str"
+    default: Any = None
+    choices: tuple[Any, ...] = ()
+    help: str = ""
+    when: Any = True
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template pyframe can hand to Copier."""
+
+    name: str
+    source: str
+    builtin: bool = False
+    version: str | None = None
+    questions: tuple[Question, ...] = field(default=(), compare=False)
+
+    @property
+    def is_local(self) -> bool:
+        return not self.source.startswith(_REMOTE_PREFIXES)
+
+
+def builtin_root() -> Path:
+    """The folder holding the built-in templates.
+
+    In a wheel they are packaged as ``scaffold/_templates``; in a source checkout (and an editable
+    install) they are the repository's ``templates/`` folder next to the package.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "_templates"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def resolve(source: str) -> Template:
+    """Turn what the user typed after ``--template`` (or a smoke argument) into a Template."""
+    if source in BUILTIN:
+        path = builtin_root() / source
+        return Template(
+            name=source,
+            source=str(path),
+            builtin=True,
+            version=__version__,
+            questions=read_questions(path),
+        )
+    if source.startswith(_REMOTE_PREFIXES) or source.endswith(".git"):
+        return Template(name=source, source=source)
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise PyframeError(
+            f"unknown template {source!r}: not a built-in ({', '.join(BUILTIN)}), "
+            "an existing folder, or a git URL"
+        )
+    if not path.is_dir() or not any((path / name).is_file() for name in _CONFIG_NAMES):
+        raise PyframeError(f"{source!r} is not a Copier template: it has no copier.yml")
+    return Template(name=path.name, source=str(path.resolve()), questions=read_questions(path))
+
+
+def read_questions(template_dir: Path) -> tuple[Question, ...]:
+    """Read the questions of a local template's ``copier.yml`` (settings keys are skipped)."""
+    config = _load_config(template_dir)
+    questions = []
+    for name, spec in config.items():
+        if name.startswith("_"):
+            continue
+        if not isinstance(spec, dict):  # the short form: `name: default`
+            spec = {"default": spec}
+        choices = spec.get("choices") or ()
+        if isinstance(choices, dict):  # {label: value}
+            choices = tuple(choices.values())
+        questions.append(
+            Question(
+                name=name,
+                type=str(spec.get("type", _infer_type(spec.get("default")))),
+                default=spec.get("default"),
+                choices=tuple(choices),
+                help=str(spec.get("help", "")).strip(),
+                when=spec.get("when", True),
+                secret=bool(spec.get("secret", False)),
+            )
+        )
+    return tuple(questions)
+
+
+def settings_of(template_dir: Path) -> dict[str, Any]:
+    """The ``_``-prefixed settings of a local template's ``copier.yml``."""
+    return {k: v for k, v in _load_config(template_dir).items() if k.startswith("_")}
+
+
+def _infer_type(default: Any) -> str:
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, int):
+        return "int"
+    return "str"
+
+
+def _load_config(template_dir: Path) -> dict[str, Any]:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """Accepts Copier's ``!include`` tag; included files are not followed here."""
+
+    _Loader.add_constructor("!include", lambda loader, node: None)
+
+    for name in _CONFIG_NAMES:
+        path = template_dir / name
+        if path.is_file():
+            try:
+                documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader))
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f"{path}:{mark.line + 1}" if mark else str(path)
+                raise PyframeError(f"{where}: not valid YAML ({_first_line(exc)})") from exc
+            merged: dict[str, Any] = {}
+            for document in documents:
+                if isinstance(document, dict):
+                    merged.update(document)
+            return merged
+    raise PyframeError(f"{template_dir} is not a Copier template: it has no copier.yml")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

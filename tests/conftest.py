@@ -1,0 +1,37 @@
+"""Fixtures shared by pyframe's own tests.
+
+Templates used by a test are written inline by that test (``make_template``), as Copier's own
+suite does, so each test shows the whole template it depends on.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def make_template(tmp_path: Path) -> Callable[..., Path]:
+    """Write a small Copier template: ``{relative path: text}``, ``copier.yml`` included."""
+    counter = 0
+
+    def make(files: dict[str, str]) -> Path:
+        nonlocal counter
+        counter += 1
+        root = tmp_path / f"template{counter}"
+        for relative, text in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip())
+        return root
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_copier_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's own Copier settings out of every test."""
+    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(tmp_path / "no-copier-settings.yml"))
