@@ -1,0 +1,360 @@
+"""Fast checks of the Flask template: what each answer renders, and that every variant lints.
+
+Nothing here installs or runs the generated project (pyframe's slow smoke tests do); each
+test renders with Copier through pytest-copie and inspects the files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "flask"
+BIN = Path(sys.executable).parent
+RUFF = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
+HADOLINT = shutil.which("hadolint", path=str(BIN)) or shutil.which("hadolint")
+
+WEB_FILES = (
+    "demo/templates/base.html",
+    "demo/templates/auth/login.html",
+    "demo/templates/items/index.html",
+    "demo/static/style.css",
+)
+API_FILES = ("demo/payloads.py",)
+CELERY_FILES = ("demo/tasks.py", "demo/worker.py", "tests/test_tasks.py")
+ADMIN_FILES = ("demo/admin.py", "tests/test_admin.py")
+DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
+
+# Every value of every choice/bool question appears, and every flavour meets every other value.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "api-postgres-celery-gitlab-312": {
+        "flavour": "api",
+        "database": "postgresql",
+        "background_jobs": "celery",
+        "ci": "gitlab",
+        "python_version": "3.12",
+    },
+    "web-admin-nodocker-noci-313": {
+        "admin": "flask-admin",
+        "docker": False,
+        "ci": "none",
+        "python_version": "3.13",
+    },
+    "web-admin-postgres-celery": {
+        "admin": "flask-admin",
+        "database": "postgresql",
+        "background_jobs": "celery",
+    },
+    "api-sqlite-nodocker-313": {"flavour": "api", "docker": False, "python_version": "3.13"},
+    "api-noci": {"flavour": "api", "ci": "none"},
+    "web-celery-gitlab": {"background_jobs": "celery", "ci": "gitlab"},
+}
+
+_rendered: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module")
+def render(copie_session):
+    """Render a variant once per module (project_name `demo`) and return its directory."""
+
+    def _render(variant: str) -> Path:
+        if variant not in _rendered:
+            answers = {"project_name": "demo", **VARIANTS[variant]}
+            result = copie_session.copy(extra_answers=answers, template_dir=TEMPLATE)
+            assert result.exit_code == 0, result.exception
+            _rendered[variant] = result.project_dir
+        return _rendered[variant]
+
+    return _render
+
+
+def pyproject(project: Path) -> dict[str, Any]:
+    return tomllib.loads((project / "pyproject.toml").read_text())
+
+
+def dependency_names(project: Path) -> set[str]:
+    return {
+        re.split(r"[<>=\[ ]", requirement, maxsplit=1)[0].lower()
+        for requirement in pyproject(project)["project"]["dependencies"]
+    }
+
+
+def files(project: Path) -> set[str]:
+    return {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+
+
+def compose_services(project: Path) -> dict[str, Any]:
+    return yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+
+
+# --- what the answers render ---------------------------------------------------------------
+
+
+def test_defaults_render_the_web_flavour_on_sqlite(render):
+    project = render("defaults")
+    present = files(project)
+
+    for name in (
+        "demo/__init__.py",
+        "demo/config.py",
+        "demo/extensions.py",
+        "demo/models.py",
+        "demo/health.py",
+        "demo/auth.py",
+        "demo/items.py",
+        "demo/errors.py",
+        "demo/security.py",
+        "migrations/env.py",
+        "migrations/alembic.ini",
+        "migrations/script.py.mako",
+        "migrations/versions/0001_initial_schema.py",
+        "tests/conftest.py",
+        "tests/test_auth.py",
+        "tests/test_items.py",
+        "tests/test_migrations.py",
+        "gunicorn.conf.py",
+        ".github/workflows/ci.yml",
+        *WEB_FILES,
+        *DOCKER_FILES,
+    ):
+        assert name in present, name
+    for name in (*API_FILES, *CELERY_FILES, *ADMIN_FILES, ".gitlab-ci.yml"):
+        assert name not in present, name
+    assert "class LoginForm(FlaskForm)" in (project / "demo/auth.py").read_text()
+
+
+def test_api_flavour_has_token_auth_and_no_pages(render):
+    project = render("api-postgres-celery-gitlab-312")
+    present = files(project)
+
+    assert "demo/payloads.py" in present
+    assert not [name for name in present if "/templates/" in name or "/static/" in name]
+    auth = (project / "demo/auth.py").read_text()
+    assert "URLSafeTimedSerializer" in auth
+    assert "flask_login" not in auth
+    assert "csrf" not in (project / "demo/__init__.py").read_text()
+    assert '"detail"' in (project / "demo/errors.py").read_text()
+    assert "TOKEN_MAX_AGE=" in (project / ".env.example").read_text()
+
+
+def test_web_flavour_wires_login_and_csrf(render):
+    init = (render("defaults") / "demo/__init__.py").read_text()
+
+    assert "login_manager.init_app(app)" in init
+    assert "csrf.init_app(app)" in init
+    assert "TOKEN_MAX_AGE" not in (render("defaults") / ".env.example").read_text()
+
+
+def test_celery_adds_its_app_task_worker_and_services(render):
+    project = render("api-postgres-celery-gitlab-312")
+
+    for name in CELERY_FILES:
+        assert (project / name).is_file(), name
+    assert "celery_init_app(app)" in (project / "demo/__init__.py").read_text()
+    assert "\nworker:" in (project / "Makefile").read_text()
+    assert "REDIS_URL=" in (project / ".env.example").read_text()
+    services = compose_services(project)
+    assert {"app", "migrate", "db", "redis", "worker"} == set(services)
+    assert services["worker"]["command"][:3] == ["celery", "-A", "demo.worker"]
+
+
+def test_without_celery_nothing_of_it_is_left(render):
+    project = render("defaults")
+
+    assert "worker" not in (project / "Makefile").read_text()
+    assert "celery" not in (project / "demo/__init__.py").read_text().lower()
+    assert "CELERY" not in (project / "demo/config.py").read_text()
+    assert "REDIS_URL" not in (project / ".env.example").read_text()
+    assert set(compose_services(project)) == {"app", "migrate"}
+
+
+def test_admin_adds_the_view_the_flag_and_its_migration_column(render):
+    project = render("web-admin-postgres-celery")
+
+    for name in ADMIN_FILES:
+        assert (project / name).is_file(), name
+    assert "admin.init_app(app)" in (project / "demo/__init__.py").read_text()
+    assert "is_admin: Mapped[bool]" in (project / "demo/models.py").read_text()
+    migration = (project / "migrations/versions/0001_initial_schema.py").read_text()
+    assert '"is_admin"' in migration
+
+
+def test_without_admin_there_is_no_flag(render):
+    project = render("defaults")
+
+    assert "is_admin" not in (project / "demo/models.py").read_text()
+    assert "is_admin" not in (project / "migrations/versions/0001_initial_schema.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected", "absent"),
+    [
+        ("defaults", {"flask-login", "flask-wtf"}, {"psycopg", "celery", "flask-admin"}),
+        (
+            "api-postgres-celery-gitlab-312",
+            {"psycopg", "celery"},
+            {"flask-login", "flask-wtf", "flask-admin"},
+        ),
+        ("web-admin-nodocker-noci-313", {"flask-admin", "flask-login"}, {"psycopg", "celery"}),
+    ],
+)
+def test_dependencies_follow_the_answers(render, variant, expected, absent):
+    names = dependency_names(render(variant))
+
+    assert {"flask", "flask-sqlalchemy", "flask-migrate", "argon2-cffi", "gunicorn"} <= names
+    assert expected <= names
+    assert not absent & names
+
+
+def test_postgresql_uses_psycopg_binary_and_compose_and_ci_run_postgres(render):
+    project = render("web-admin-postgres-celery")
+
+    dependencies = pyproject(project)["project"]["dependencies"]
+    assert any(d.startswith("psycopg[binary]") for d in dependencies)
+    assert compose_services(project)["db"]["image"] == "postgres:17"
+    workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+    assert workflow["jobs"]["test"]["services"]["postgres"]["image"] == "postgres:17"
+    assert "postgresql://" in workflow["jobs"]["test"]["env"]["DATABASE_URL"]
+
+
+def test_sqlite_compose_keeps_the_database_on_a_volume(render):
+    project = render("defaults")
+
+    assert "DATABASE_URL=sqlite:////app/data/db.sqlite3" in (project / "Dockerfile").read_text()
+    assert compose_services(project)["app"]["volumes"] == ["data:/app/data"]
+
+
+@pytest.mark.parametrize(
+    ("variant", "version", "image"),
+    [
+        ("defaults", "3.11", "3.11.14"),
+        ("api-postgres-celery-gitlab-312", "3.12", "3.12.12"),
+        ("web-admin-nodocker-noci-313", "3.13", None),
+    ],
+)
+def test_python_version_sets_requires_python_ruff_docker_and_ci(render, variant, version, image):
+    project = render(variant)
+    config = pyproject(project)
+
+    assert config["project"]["requires-python"] == f">={version}"
+    assert config["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
+    if image:
+        assert f"FROM python:{image}-slim-trixie AS builder" in (project / "Dockerfile").read_text()
+
+
+def test_ci_files_follow_the_answer(render):
+    project = render("api-postgres-celery-gitlab-312")
+    assert ".gitlab-ci.yml" in files(project)
+    assert not [f for f in files(project) if f.startswith(".github")]
+    gitlab = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+    assert gitlab["test"]["services"][0]["name"] == "postgres:17"
+    assert "make migrations-check" in gitlab["test"]["script"]
+    none = files(render("web-admin-nodocker-noci-313"))
+    assert not [f for f in none if f.startswith(".github") or "gitlab" in f]
+
+
+def test_docker_false_leaves_no_docker_files(render):
+    assert not set(DOCKER_FILES) & files(render("web-admin-nodocker-noci-313"))
+
+
+def test_gunicorn_runs_the_factory_with_gthread_workers(render):
+    text = (render("defaults") / "gunicorn.conf.py").read_text()
+
+    assert 'wsgi_app = "demo:create_app()"' in text
+    assert 'worker_class = "gthread"' in text
+    for variable in ("HOST", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "TIMEOUT"):
+        assert f'"{variable}"' in text or f"'{variable}'" in text, variable
+
+
+def test_makefile_honours_python_and_venv(render):
+    makefile = (render("defaults") / "Makefile").read_text()
+
+    assert "VENV ?= .venv" in makefile
+    assert "PYTHON ?= python3" in makefile
+    assert '--python "$(PYTHON)"' in makefile
+    assert "migrations-check:" in makefile
+
+
+def test_package_name_is_derived_from_the_project_name(copie):
+    result = copie.copy(extra_answers={"project_name": "My-Service"}, template_dir=TEMPLATE)
+
+    assert result.exit_code == 0, result.exception
+    assert (result.project_dir / "my_service" / "__init__.py").is_file()
+    assert (
+        'wsgi_app = "my_service:create_app()"'
+        in (result.project_dir / "gunicorn.conf.py").read_text()
+    )
+
+
+# --- validators --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"project_name": "9lives"},
+        {"project_name": "has space"},
+        {"project_name": "demo", "package_name": "Demo"},
+        {"project_name": "demo", "package_name": "my-app"},
+        {"project_name": "demo", "package_name": "class"},
+        {"project_name": "demo", "package_name": "json"},
+        {"project_name": "demo", "package_name": "flask"},
+        {"project_name": "demo", "package_name": "tests"},
+        {"project_name": "demo", "author_email": "not-an-email"},
+    ],
+)
+def test_validators_refuse_bad_answers(copie, answers):
+    result = copie.copy(extra_answers=answers, template_dir=TEMPLATE)
+
+    assert result.exit_code != 0
+    assert "Validation error" in str(result.exception)
+
+
+def test_admin_is_not_offered_with_the_api_flavour(copie):
+    answers = {"project_name": "demo", "flavour": "api", "admin": "flask-admin"}
+    result = copie.copy(extra_answers=answers, template_dir=TEMPLATE)
+
+    assert result.exit_code == 0, result.exception
+    assert "admin" not in result.answers
+    assert not set(ADMIN_FILES) & files(result.project_dir)
+    assert "flask-admin" not in dependency_names(result.project_dir)
+
+
+# --- every variant lints -----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff missing")
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_variant_passes_ruff(render, variant):
+    project = render(variant)
+    for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        run = subprocess.run([RUFF, *args], cwd=project, capture_output=True, text=True)
+        assert run.returncode == 0, f"{variant}: ruff {args[0]}\n{run.stdout}{run.stderr}"
+
+
+@pytest.mark.skipif(HADOLINT is None, reason="hadolint missing")
+@pytest.mark.parametrize("variant", [v for v, a in VARIANTS.items() if a.get("docker", True)])
+def test_every_dockerfile_passes_hadolint(render, variant):
+    run = subprocess.run(
+        [HADOLINT, "Dockerfile"], cwd=render(variant), capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_no_template_syntax_outside_the_jinja_pages(render, variant):
+    project = render(variant)
+    for name in files(project):
+        if name.endswith(".html") or name.startswith(".github/"):
+            continue
+        text = (project / name).read_text(errors="replace")
+        assert "{{" not in text and "{%" not in text and "{#" not in text, f"{variant}: {name}"
