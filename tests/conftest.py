@@ -33,5 +33,7 @@ def make_template(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture(autouse=True)
 def _isolated_copier_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the developer's own Copier settings out of every test."""
-    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(tmp_path / "no-copier-settings.yml"))
+    """Keep the developer's own Copier settings out of every test (an empty settings file)."""
+    settings = tmp_path / "copier-settings.yml"
+    settings.write_text("{}\n")
+    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(settings))

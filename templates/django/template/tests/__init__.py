@@ -1,0 +1,1 @@
+"""The project's test suite: `make test` (pytest with config.settings.test)."""

@@ -1,0 +1,151 @@
+"""Configuration from the environment: settings selection, typed variables, production."""
+
+import importlib
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config import env
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No APP_ENV or DJANGO_SETTINGS_MODULE; both are restored after the test."""
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("app_env", ["development", "test", "production"])
+def test_app_env_selects_the_settings_module(clean_env, tmp_path, app_env):
+    clean_env.setattr(env, "BASE_DIR", tmp_path)
+    clean_env.setenv("APP_ENV", app_env)
+
+    assert env.select_settings_module() == f"config.settings.{app_env}"
+
+
+def test_an_explicit_settings_module_wins(clean_env):
+    clean_env.setenv("APP_ENV", "production")
+    clean_env.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+    assert env.select_settings_module() == "config.settings.test"
+
+
+def test_an_unknown_app_env_is_refused(clean_env):
+    clean_env.setenv("APP_ENV", "staging")
+
+    with pytest.raises(ImproperlyConfigured, match="APP_ENV"):
+        env.select_settings_module()
+
+
+def test_dotenv_is_read_in_development_only(clean_env, tmp_path):
+    (tmp_path / ".env").write_text("PYFRAME_DOTENV_PROBE=from-dotenv\n")
+    clean_env.setattr(env, "BASE_DIR", tmp_path)
+    clean_env.delenv("PYFRAME_DOTENV_PROBE", raising=False)
+
+    clean_env.setenv("APP_ENV", "production")
+    env.select_settings_module()
+    assert "PYFRAME_DOTENV_PROBE" not in os.environ
+
+    clean_env.setenv("APP_ENV", "development")
+    env.select_settings_module()
+    assert os.environ["PYFRAME_DOTENV_PROBE"] == "from-dotenv"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("", True), ("1", True), ("Yes", True), ("off", False), ("FALSE", False)]
+)
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+
+    assert env.env_bool("FLAG", default=True) is expected
+
+
+def test_env_bool_refuses_other_words(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+
+    with pytest.raises(ImproperlyConfigured, match="FLAG"):
+        env.env_bool("FLAG", default=False)
+
+
+def test_env_int(monkeypatch):
+    monkeypatch.setenv("COUNT", "12")
+    assert env.env_int("COUNT", 1) == 12
+    monkeypatch.setenv("COUNT", "")
+    assert env.env_int("COUNT", 1) == 1
+    monkeypatch.setenv("COUNT", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="COUNT"):
+        env.env_int("COUNT", 1)
+
+
+def test_env_list_drops_blanks(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.example , ,b.example,")
+
+    assert env.env_list("HOSTS") == ["a.example", "b.example"]
+
+
+def load_production_settings() -> ModuleType:
+    sys.modules.pop("config.settings.production", None)
+    return importlib.import_module("config.settings.production")
+
+
+@pytest.mark.parametrize("secret", [None, "", "change-me"])
+def test_production_refuses_a_missing_or_placeholder_secret_key(monkeypatch, secret):
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        load_production_settings()
+
+
+def test_production_settings_are_locked_down(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
+
+    settings = load_production_settings()
+
+    assert settings.DEBUG is False
+    assert settings.SECURE_SSL_REDIRECT is True
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SECURE_HSTS_SECONDS >= 31_536_000
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]
+
+
+def test_check_deploy_reports_no_warning():
+    """`manage.py check --deploy` under production settings, as an operator would run it."""
+    environ = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    environ |= {
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "app.example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://app.example.com",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_wsgi_and_asgi_entry_points_load():
+    from config import asgi, wsgi
+
+    assert callable(wsgi.application)
+    assert callable(asgi.application)

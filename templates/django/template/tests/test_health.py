@@ -1,0 +1,45 @@
+import pytest
+from django.db import OperationalError, connection
+
+
+def test_health_answers_without_touching_the_database(client):
+    """No django_db mark: pytest-django fails the test if the view opens a connection."""
+    response = client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_skips_host_validation(client):
+    """A load balancer or container probe may use any Host header."""
+    response = client.get("/health", HTTP_HOST="10.0.0.7:8000")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_ready_when_the_database_answers(client):
+    response = client.get("/ready")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_ready_reports_503_when_the_database_does_not_answer(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+
+    response = client.get("/ready")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "database unavailable"}
+
+
+@pytest.mark.django_db
+def test_other_paths_go_through_the_normal_stack(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400

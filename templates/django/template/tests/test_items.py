@@ -1,0 +1,105 @@
+import pytest
+from django.urls import reverse
+
+from .factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_only_the_users_own_items(user_client, user, other_user):
+    mine = ItemFactory(owner=user, title="Mine")
+    ItemFactory(owner=other_user, title="Theirs")
+
+    response = user_client.get(reverse("items:list"))
+
+    assert response.status_code == 200
+    assert list(response.context["item_list"]) == [mine]
+    assert "Theirs" not in response.content.decode()
+
+
+def test_list_is_paginated(user_client, user):
+    ItemFactory.create_batch(25, owner=user)
+
+    first = user_client.get(reverse("items:list"))
+    second = user_client.get(reverse("items:list"), {"page": 2})
+
+    assert len(first.context["item_list"]) == 20
+    assert len(second.context["item_list"]) == 5
+
+
+def test_create_assigns_the_signed_in_user(user_client, user):
+    response = user_client.post(reverse("items:create"), {"title": "New", "description": "Details"})
+
+    item = user.items.get()
+    assert (item.title, item.description) == ("New", "Details")
+    assert response.status_code == 302
+    assert response.url == item.get_absolute_url()
+
+
+def test_create_requires_a_title(user_client, user):
+    response = user_client.post(reverse("items:create"), {"title": "", "description": "x"})
+
+    assert response.status_code == 200
+    assert not user.items.exists()
+
+
+def test_detail_of_an_own_item(user_client, user):
+    item = ItemFactory(owner=user)
+
+    response = user_client.get(reverse("items:detail", args=[item.pk]))
+
+    assert response.status_code == 200
+    assert item.title in response.content.decode()
+
+
+def test_update_an_own_item(user_client, user):
+    item = ItemFactory(owner=user)
+
+    response = user_client.post(
+        reverse("items:update", args=[item.pk]), {"title": "Renamed", "description": ""}
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Renamed"
+
+
+def test_delete_an_own_item(user_client, user):
+    item = ItemFactory(owner=user)
+
+    response = user_client.post(reverse("items:delete", args=[item.pk]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("items:list")
+    assert not user.items.exists()
+
+
+@pytest.mark.parametrize("name", ["items:detail", "items:update", "items:delete"])
+def test_another_users_item_is_not_found(user_client, other_user, name):
+    item = ItemFactory(owner=other_user)
+
+    assert user_client.get(reverse(name, args=[item.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["items:update", "items:delete"])
+def test_another_users_item_cannot_be_changed(user_client, other_user, name):
+    item = ItemFactory(owner=other_user, title="Private")
+
+    response = user_client.post(reverse(name, args=[item.pk]), {"title": "Hijacked"})
+
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.title == "Private"
+
+
+def test_anonymous_visitors_cannot_see_an_item(client):
+    item = ItemFactory()
+
+    response = client.get(reverse("items:detail", args=[item.pk]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_item_str_is_its_title():
+    assert str(ItemFactory.build(title="Lamp")) == "Lamp"

@@ -1,0 +1,1 @@
+"""The example resource: items owned by a user, managed through server-rendered pages."""

@@ -1,0 +1,9 @@
+from django import forms
+
+from .models import Item
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = ("title", "description")

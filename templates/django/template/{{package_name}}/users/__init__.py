@@ -1,0 +1,1 @@
+"""Accounts: a custom user model that logs in with an e-mail address, sign-up and profile."""
