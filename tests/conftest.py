@@ -31,9 +31,16 @@ def make_template(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-@pytest.fixture(autouse=True)
-def _isolated_copier_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the developer's own Copier settings out of every test (an empty settings file)."""
-    settings = tmp_path / "copier-settings.yml"
+@pytest.fixture(scope="session")
+def _empty_copier_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    settings = tmp_path_factory.mktemp("copier") / "settings.yml"
     settings.write_text("{}\n")
-    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(settings))
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated_copier_settings(
+    _empty_copier_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the developer's own Copier settings out of every test (an empty settings file)."""
+    monkeypatch.setenv("COPIER_SETTINGS_PATH", str(_empty_copier_settings))

@@ -346,3 +346,37 @@ def test_interactive_recommend_in_a_terminal(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_vcs_ref_renders_that_version_of_a_git_template(cli, tmp_path, make_template):
+    template = make_template(
+        {
+            "copier.yml": "project_name:\n  type: str\n",
+            "VERSION.jinja": "one {{ project_name }}\n",
+            "{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml -}}\n",
+        }
+    )
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(template)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    subprocess.run([*git, "tag", "v1"], check=True)
+    (template / "VERSION.jinja").write_text("two {{ project_name }}\n")
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    subprocess.run([*git, "tag", "v2"], check=True)
+    code, _, err = cli("new", "old", "--template", str(template), "--vcs-ref", "v1", "-y")
+    assert code == 0, err
+    assert (tmp_path / "old" / "VERSION").read_text() == "one old\n"
+    assert answers(tmp_path / "old")["_commit"] == "v1"
+    code, _, err = cli("new", "new", "--template", str(template), "-y")
+    assert code == 0, err
+    assert (tmp_path / "new" / "VERSION").read_text() == "two new\n"
+
+
+def test_scale_is_weighed_by_new(cli):
+    code, out, _ = cli("new", "svc", "--kind", "api", "--scale", "small", "--dry-run", "-y")
+    assert code == 0
+    small = out.splitlines()[0]
+    code, out, _ = cli("new", "svc", "--kind", "api", "--scale", "large", "--dry-run", "-y")
+    assert code == 0
+    assert out.splitlines()[0] != small

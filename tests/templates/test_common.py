@@ -175,3 +175,37 @@ def test_turned_off_options_leave_no_files(answer, tmp_path):
             assert not [f for f in files if f.startswith(".github") or "gitlab" in f], name
         if answer.get("ci") == "gitlab":
             assert ".gitlab-ci.yml" in files and not any(f.startswith(".github") for f in files)
+
+
+SERVER_VARIABLES = {
+    "HOST",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "FORWARDED_ALLOW_IPS",
+    "TIMEOUT",
+    "GRACEFUL_TIMEOUT",
+    "KEEPALIVE",
+    "LOG_LEVEL",
+}
+
+
+def test_gunicorn_settings_read_the_same_variables(project):
+    """A platform team tunes every skeleton's server with the same variables."""
+    _, root = project
+    text = (root / "gunicorn.conf.py").read_text()
+    read = set(re.findall(r"""env\(["']([A-Z_]+)["']""", text))
+    assert SERVER_VARIABLES <= read
+    assert "control_socket_disable = True" in text
+    documented = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), re.MULTILINE))
+    assert read - {"APP_ENV"} <= documented
+
+
+def test_makefiles_share_one_shape(tmp_path):
+    """Same targets, in the same order, with the same install recipe."""
+    shapes = {}
+    for name in BUILTIN:
+        text = (_render(name, tmp_path / name) / "Makefile").read_text()
+        targets = re.findall(r"^([a-z-]+):", text, re.MULTILINE)
+        install = text[text.index("install:") : text.index("run:")]
+        shapes[name] = ([t for t in targets if t != "static"], install)
+    assert len({repr(shape) for shape in shapes.values()}) == 1, shapes

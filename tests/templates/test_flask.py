@@ -257,7 +257,7 @@ def test_ci_files_follow_the_answer(render):
     assert not [f for f in files(project) if f.startswith(".github")]
     gitlab = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
     assert gitlab["test"]["services"][0]["name"] == "postgres:17"
-    assert "make migrations-check" in gitlab["test"]["script"]
+    assert "make check-migrations" in gitlab["test"]["script"]
     none = files(render("web-admin-nodocker-noci-313"))
     assert not [f for f in none if f.startswith(".github") or "gitlab" in f]
 
@@ -280,8 +280,8 @@ def test_makefile_honours_python_and_venv(render):
 
     assert "VENV ?= .venv" in makefile
     assert "PYTHON ?= python3" in makefile
-    assert '--python "$(PYTHON)"' in makefile
-    assert "migrations-check:" in makefile
+    assert '--python $(PYTHON)' in makefile
+    assert "check-migrations: migrate" in makefile
 
 
 def test_package_name_is_derived_from_the_project_name(copie):

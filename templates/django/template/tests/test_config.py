@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 
 from config import env
 
@@ -149,3 +150,11 @@ def test_wsgi_and_asgi_entry_points_load():
 
     assert callable(wsgi.application)
     assert callable(asgi.application)
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["https://app.example.com"])
+def test_cors_allows_only_configured_origins(client):
+    allowed = client.get("/accounts/login/", HTTP_ORIGIN="https://app.example.com")
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    other = client.get("/accounts/login/", HTTP_ORIGIN="https://evil.example.com")
+    assert "Access-Control-Allow-Origin" not in other.headers

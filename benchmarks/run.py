@@ -1,0 +1,484 @@
+"""Measure pyframe and its skeletons, print a table and write JSON.
+
+    python benchmarks/run.py            # everything, medians of 5 or more runs (about 25 minutes)
+    python benchmarks/run.py --quick    # fewer runs and shorter loads (about 5 minutes)
+    python benchmarks/run.py --only startup,render,memory
+
+Rows: ``pyframe --help`` start-up and ``pyframe new`` render time (hyperfine), rendering alone
+(in-process), peak memory of ``pyframe new``, time from ``pyframe new`` to a green ``make test``
+with a warm uv cache, each skeleton's ``/health`` and authenticated 50-row items list under its
+production server with one worker against PostgreSQL (wrk -t2 -c32), and ``pyframe smoke``
+(one variant, and every built-in template pairwise).
+
+Needs: hyperfine and wrk (Debian: ``apt-get install hyperfine wrk``), the psql client, and a
+PostgreSQL server (``--database-url``, default postgresql://postgres@127.0.0.1:5432/postgres).
+This is not a test: it prints figures and never fails on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PYFRAME = str(BIN / "pyframe")
+FRAMEWORKS = ("django", "fastapi", "flask")
+SECTIONS = ("startup", "render", "memory", "green", "http", "smoke")
+
+
+@dataclass
+class Row:
+    what: str
+    value: float
+    unit: str
+    target: str = ""
+    note: str = ""
+
+
+# -------------------------------------------------------------------------------- helpers
+
+
+def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL")}
+    env["PATH"] = f"{BIN}{os.pathsep}{env['PATH']}"
+    return env
+
+
+def hyperfine(command: str, runs: int, prepare: str | None = None) -> float:
+    """Median seconds of ``command`` over ``runs`` runs (after 2 warm-ups), by hyperfine."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as export:
+        args = ["hyperfine", "-N", "-w", "2", "-r", str(runs), "--export-json", export.name]
+        if prepare:
+            args += ["--prepare", prepare]
+        run([*args, command], env=environment())
+        return float(json.loads(Path(export.name).read_text())["results"][0]["median"])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def psql(url: str, sql: str) -> None:
+    run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+# --------------------------------------------------------------------------------- pyframe
+
+
+def bench_startup(runs: int) -> list[Row]:
+    seconds = hyperfine(f"{PYFRAME} --help", runs)
+    return [Row("pyframe --help (whole process)", seconds * 1000, "ms", "<= 150 ms")]
+
+
+def bench_render(runs: int, work: Path) -> list[Row]:
+    rows = []
+    for framework in FRAMEWORKS:
+        dest = work / f"render-{framework}"
+        command = f"{PYFRAME} new x --framework {framework} --defaults --output {dest}"
+        seconds = hyperfine(command, runs, prepare=f"rm -rf {dest}")
+        rows.append(
+            Row(
+                f"pyframe new --framework {framework} (whole process)",
+                seconds * 1000,
+                "ms",
+                "<= 600 ms",
+            )
+        )
+        rows.append(
+            Row(
+                f"  of which rendering ({framework})",
+                render_only(framework, runs, work) * 1000,
+                "ms",
+                "<= 300 ms",
+            )
+        )
+    return rows
+
+
+def render_only(framework: str, runs: int, work: Path) -> float:
+    """Median seconds spent in ``render()`` alone, each run in a fresh process."""
+    code = (
+        "import sys, time; from pathlib import Path; "
+        "from scaffold.render import render; from scaffold.templates import resolve; "
+        "t = resolve(sys.argv[1]); start = time.perf_counter(); "
+        "render(t, Path(sys.argv[2]), data={'project_name': 'x'}); "
+        "print(time.perf_counter() - start)"
+    )
+    times = []
+    for i in range(runs):
+        dest = work / f"render-only-{framework}-{i}"
+        times.append(float(run([sys.executable, "-c", code, framework, str(dest)]).stdout))
+        shutil.rmtree(dest)
+    return statistics.median(times)
+
+
+def bench_memory(work: Path) -> list[Row]:
+    rows = []
+    for framework in FRAMEWORKS:
+        dest = work / f"memory-{framework}"
+        code = (
+            "import resource, subprocess, sys; "
+            "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        command = [PYFRAME, "new", "x", "--framework", framework, "-y", "--output", str(dest)]
+        kilobytes = int(run([sys.executable, "-c", code, *command]).stdout)
+        rows.append(
+            Row(f"peak memory of pyframe new ({framework})", kilobytes / 1024, "MB", "<= 100 MB")
+        )
+        shutil.rmtree(dest)
+    return rows
+
+
+def bench_green(runs: int, work: Path) -> list[Row]:
+    """``pyframe new`` -> ``make install`` -> ``make test``; the first (warming) run is dropped."""
+    rows = []
+    env = environment()
+    for framework in FRAMEWORKS:
+        times = []
+        for i in range(runs + 1):
+            dest = work / f"green-{framework}-{i}"
+            start = time.monotonic()
+            run(
+                [PYFRAME, "new", "x", "--framework", framework, "-y", "--output", str(dest)],
+                env=env,
+            )
+            run(["make", "install"], cwd=dest, env=env)
+            run(["make", "test"], cwd=dest, env=env)
+            times.append(time.monotonic() - start)
+            shutil.rmtree(dest)
+        rows.append(
+            Row(
+                f"new -> make install -> make test green ({framework})",
+                statistics.median(times[1:]),
+                "s",
+                "<= 30 s",
+            )
+        )
+    return rows
+
+
+def bench_smoke(quick: bool, work: Path) -> list[Row]:
+    env = environment()
+    rows = []
+    start = time.monotonic()
+    run([PYFRAME, "smoke", "fastapi", "--matrix", "defaults", "--json"], env=env, cwd=work)
+    rows.append(
+        Row(
+            "smoke: one variant, render to healthy boot (fastapi)",
+            time.monotonic() - start,
+            "s",
+            "< 45 s",
+        )
+    )
+    if not quick:
+        start = time.monotonic()
+        done = subprocess.run(
+            [PYFRAME, "smoke", "--all", "--json"], env=env, cwd=work, capture_output=True, text=True
+        )
+        summary = json.loads(done.stdout)["summary"]["line"] if done.stdout else "no report"
+        rows.append(
+            Row(
+                "smoke: all built-in templates, pairwise, 2 jobs",
+                (time.monotonic() - start) / 60,
+                "min",
+                "< 10 min",
+                summary,
+            )
+        )
+    return rows
+
+
+# ------------------------------------------------------------------------------ skeletons
+
+
+@dataclass
+class Skeleton:
+    """How to stand up one skeleton for a load test: answers, seeding, the items list URL."""
+
+    framework: str
+    answers: dict[str, str]
+    items_path: str
+    seed: Callable[[str, Path, dict[str, str]], dict[str, str]]  # -> auth headers
+
+
+def http(
+    method: str, url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={
+            "Content-Type": "application/json",
+            "X-Forwarded-Proto": "https",
+            **(headers or {}),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+EMAIL, PASSWORD = "bench@example.com", "correct horse battery staple"
+
+
+def seed_fastapi(base: str, project: Path, env: dict[str, str]) -> dict[str, str]:
+    http("POST", f"{base}/api/users", {"email": EMAIL, "password": PASSWORD})
+    request = urllib.request.Request(
+        f"{base}/api/auth/token",
+        data=f"username={EMAIL}&password={PASSWORD.replace(' ', '+')}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        token = json.loads(response.read())["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for i in range(50):
+        http("POST", f"{base}/api/items", {"title": f"item {i}", "description": "x"}, headers)
+    return headers
+
+
+def seed_django(base: str, project: Path, env: dict[str, str]) -> dict[str, str]:
+    run(
+        [
+            str(project / ".venv/bin/python"),
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--email",
+            EMAIL,
+        ],
+        cwd=project,
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+    )
+    token = http("POST", f"{base}/api/auth/token/", {"email": EMAIL, "password": PASSWORD})
+    headers = {"Authorization": f"Token {token['token']}"}
+    for i in range(50):
+        http("POST", f"{base}/api/items/", {"title": f"item {i}", "description": "x"}, headers)
+    return headers
+
+
+def seed_flask(base: str, project: Path, env: dict[str, str]) -> dict[str, str]:
+    http("POST", f"{base}/auth/register", {"email": EMAIL, "password": PASSWORD})
+    token = http("POST", f"{base}/auth/token", {"email": EMAIL, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    for i in range(50):
+        http("POST", f"{base}/items/", {"title": f"item {i}", "description": "x"}, headers)
+    return headers
+
+
+SKELETONS = (
+    Skeleton("fastapi", {"database": "postgresql"}, "/api/items?limit=50", seed_fastapi),
+    Skeleton(
+        "django", {"database": "postgresql", "api": "drf"}, "/api/items/?limit=50", seed_django
+    ),
+    Skeleton(
+        "flask", {"database": "postgresql", "flavour": "api"}, "/items/?per_page=50", seed_flask
+    ),
+)
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float]:
+    """Requests per second and p99 latency (ms) of ``wrk -t2 -c32`` against ``url``."""
+    args = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency"]
+    for name, value in {"X-Forwarded-Proto": "https", **headers}.items():
+        args += ["-H", f"{name}: {value}"]
+    out = run([*args, url]).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses under load")
+    return rate, float(p99.group(1)) * scale
+
+
+def bench_http(quick: bool, work: Path, server_url: str) -> list[Row]:
+    rows = []
+    env = environment()
+    seconds = 3 if quick else 10
+    for skeleton in SKELETONS:
+        project = work / f"http-{skeleton.framework}"
+        data = [f"--data={k}={v}" for k, v in skeleton.answers.items()]
+        run(
+            [
+                PYFRAME,
+                "new",
+                "bench",
+                "--framework",
+                skeleton.framework,
+                "-y",
+                "--output",
+                str(project),
+                *data,
+            ],
+            env=env,
+        )
+        run(["make", "install"], cwd=project, env=env)
+        database = f"pyframe_bench_{skeleton.framework}_{secrets.token_hex(3)}"
+        psql(server_url, f"CREATE DATABASE {database}")
+        port = free_port()
+        app_env = {
+            **env,
+            "DATABASE_URL": with_database(server_url, database),
+            "APP_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "LOG_LEVEL": "warning",
+        }
+        server = None
+        try:
+            run(["make", "migrate"], cwd=project, env=app_env)
+            server = subprocess.Popen(
+                ["make", "serve"],
+                cwd=project,
+                env=app_env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            base = f"http://127.0.0.1:{port}"
+            wait_healthy(f"{base}/health", server)
+            headers = skeleton.seed(base, project, app_env)
+            for name, path, auth in (
+                ("/health", "/health", {}),
+                ("items list, 50 rows", skeleton.items_path, headers),
+            ):
+                wrk(base + path, auth, 2)  # warm-up
+                rate, p99 = wrk(base + path, auth, seconds)
+                target = (
+                    ">= 10,500 req/s, p99 <= 8 ms"
+                    if (skeleton.framework == "fastapi" and path == "/health")
+                    else ""
+                )
+                rows.append(Row(f"{skeleton.framework} {name}: req/s", rate, "req/s", target))
+                rows.append(Row(f"{skeleton.framework} {name}: p99", p99, "ms"))
+        finally:
+            if server:
+                os.killpg(server.pid, 15)
+                server.wait(timeout=30)
+            psql(server_url, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    return rows
+
+
+def wait_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within 60 s")
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def machine() -> dict[str, str]:
+    def version(command: list[str]) -> str:
+        try:
+            return run(command).stdout.strip().splitlines()[0]
+        except (OSError, subprocess.CalledProcessError):
+            return "missing"
+
+    import copier
+
+    return {
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "pyframe": run([PYFRAME, "--version"]).stdout.split()[-1],
+        "copier": copier.__version__,
+        "uv": version([str(BIN / "uv"), "--version"]),
+        "hyperfine": version(["hyperfine", "--version"]),
+        "wrk": version(["wrk", "--version"]) if shutil.which("wrk") else "missing",
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, shorter loads")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
+    )
+    args = parser.parse_args()
+    sections = [s for s in args.only.split(",") if s]
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {SECTIONS}")
+    missing = [tool for tool in ("hyperfine", "wrk", "psql") if shutil.which(tool) is None]
+    if missing:
+        parser.error(
+            f"missing {', '.join(missing)} (Debian: apt-get install hyperfine wrk "
+            "postgresql-client)"
+        )
+    runs = 5 if args.quick else 10
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="pyframe-bench-") as scratch:
+        work = Path(scratch)
+        steps: dict[str, Callable[[], list[Row]]] = {
+            "startup": lambda: bench_startup(runs * 2),
+            "render": lambda: bench_render(runs, work),
+            "memory": lambda: bench_memory(work),
+            "green": lambda: bench_green(1 if args.quick else 5, work),
+            "http": lambda: bench_http(args.quick, work, args.database_url),
+            "smoke": lambda: bench_smoke(args.quick, work),
+        }
+        for section in sections:
+            print(f"[{section}] ...", file=sys.stderr, flush=True)
+            rows += steps[section]()
+    info = machine()
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    width = max(len(r.what) for r in rows)
+    for row in rows:
+        figure = f"{row.value:,.0f}" if row.value >= 100 else f"{row.value:.2f}"
+        line = f"{row.what:<{width}}  {figure:>10} {row.unit:<6} {row.target:<28} {row.note}"
+        print(line.rstrip())
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps({"machine": info, "rows": [r.__dict__ for r in rows]}, indent=2) + "\n"
+    )
+    print(f"written: {args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
