@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .factories import ItemFactory
@@ -25,6 +27,19 @@ def test_list_is_paginated(user_client, user):
 
     assert len(first.context["item_list"]) == 20
     assert len(second.context["item_list"]) == 5
+
+
+def test_list_queries_do_not_grow_with_the_rows(user_client, user):
+    """No N+1: a page of 20 rows costs the same queries as a page of 3."""
+
+    def queries_for_a_page_of(rows: int) -> int:
+        user.items.all().delete()
+        ItemFactory.create_batch(rows, owner=user)
+        with CaptureQueriesContext(connection) as queries:
+            assert user_client.get(reverse("items:list")).status_code == 200
+        return len(queries)
+
+    assert queries_for_a_page_of(3) == queries_for_a_page_of(20) <= 6
 
 
 def test_create_assigns_the_signed_in_user(user_client, user):
