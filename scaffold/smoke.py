@@ -5,8 +5,9 @@ Three parts, in the order they run:
 1. **Plan** - the variants come from the template's own ``copier.yml``: every choice and bool
    question, pairwise (every pair of values at least once), full, or just the defaults, with
    ``when:`` conditions honoured, so a new question is covered without touching pyframe.
-2. **Run** - per variant: render, install, lint, migrate (on a fresh database), test, boot the
-   production server and ``GET /health``. A step that fails stops the variant; its log is kept.
+2. **Run** - per variant: render, install, lint, migrate (on a fresh database, then
+   ``make check-migrations`` where it exists), test, boot the production server and
+   ``GET /health``. A step that fails stops the variant; its log is kept.
 3. **Report** - a table, JUnit XML, JSON, and one last line ``N passed, M failed``.
 
 A template that follows the skeleton contract (``make install`` ... ``make serve``) needs nothing
@@ -515,11 +516,19 @@ class _Runner:
         return StepResult(step, "pass", log=log)
 
     def _migrate(self, variant: Variant, project: Path, env: dict[str, str]) -> StepResult:
+        """Migrate a fresh database, then check models and migrations agree, where the project
+        can (``make check-migrations``)."""
         database_url = self._fresh_database(variant)
         if database_url:
             env["DATABASE_URL"] = database_url
         result = self._command(variant, project, "migrate", env)
-        return result
+        if result.status != "pass" or self._declared(project, variant, "check-migrations") is None:
+            return result
+        checked = self._command(variant, project, "check-migrations", env)
+        if checked.status == "fail":
+            checked.name = "migrate"
+            return checked
+        return StepResult("migrate", "pass", message="migrations match the models", log=result.log)
 
     def _test(self, variant: Variant, project: Path, env: Mapping[str, str]) -> StepResult:
         env = dict(env)

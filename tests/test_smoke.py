@@ -181,6 +181,16 @@ def test_a_broken_template_fails_at_the_right_step_with_its_log(make_template, t
     assert not report.ok
 
 
+def test_migrate_also_checks_the_migrations_where_the_project_can(make_template):
+    makefile = MAKEFILE + "check-migrations:\n\techo 'models changed' && false\n"
+    template = resolve(str(_template(make_template, makefile)))
+    report = smoke(plan(template, "defaults"), _options())
+    failed = report.results[0].steps[-1]
+    assert (failed.name, failed.status) == ("migrate", "fail")
+    assert "check-migrations" in failed.message
+    assert "models changed" in failed.log.read_text()
+
+
 def test_missing_steps_are_skipped_not_crashed(make_template):
     makefile = "install:\n\ttrue\n"
     template = resolve(str(_template(make_template, makefile)))
