@@ -78,3 +78,33 @@ class HostCheckMiddleware:
             await self.app(scope, receive, send)
         else:
             await self.checked(scope, receive, send)
+
+
+class LivenessMiddleware:
+    """Answers ``GET /health`` (and HEAD) before any other middleware or routing runs.
+
+    Liveness only says that the process answers, so it needs no routing, validation, request
+    id or headers. Answering here makes a busy prober cheap: the README shows the measurement.
+    """
+
+    BODY = b'{"status":"ok"}'
+
+    def __init__(self, app: ASGIApp, *, path: str = "/health") -> None:
+        self.app = app
+        self.path = path
+        self.headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(self.BODY)).encode()),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not (
+            scope["type"] == "http"
+            and scope["path"] == self.path
+            and scope["method"] in ("GET", "HEAD")
+        ):
+            await self.app(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": self.headers})
+        body = b"" if scope["method"] == "HEAD" else self.BODY
+        await send({"type": "http.response.body", "body": body})

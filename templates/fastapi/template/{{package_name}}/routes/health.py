@@ -1,4 +1,7 @@
-"""Probes for load balancers and orchestrators: both exempt from the host check."""
+"""Readiness for load balancers and orchestrators, exempt from the host check.
+
+Liveness (``GET /health``) is answered by ``LivenessMiddleware`` before routing.
+"""
 
 import asyncio
 import logging
@@ -8,19 +11,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import crud
 from ..deps import SessionDep
-from ..schemas import HealthStatus, ReadyStatus
+from ..schemas import ReadyStatus
 
 #: A probe must answer before the prober gives up (typically 5 s), even if the database hangs.
 READY_TIMEOUT_SECONDS = 3
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["health"])
-
-
-@router.get("/health")
-async def health() -> HealthStatus:
-    """Liveness: the process answers. Touches nothing, so a slow database cannot fail it."""
-    return HealthStatus()
 
 
 @router.get(
