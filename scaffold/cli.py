@@ -272,12 +272,11 @@ def smoke(
     list_only: Annotated[bool, typer.Option("--list", help="Print the variants and stop.")] = False,
 ) -> None:
     """Render, install, lint, migrate, test and boot every variant of templates."""
-    import os
+    import tempfile
 
     from .answers import parse_data
-    from .smoke import Options, Services, plan
-    from .smoke import smoke as run_smoke
-    from .templates import BUILTIN, resolve
+    from .smoke import plan
+    from .templates import BUILTIN, checkout, resolve
 
     if matrix not in ("defaults", "pairwise", "full"):
         raise PyframeError(f"unknown --matrix {matrix!r}: choose defaults, pairwise or full")
@@ -286,10 +285,32 @@ def smoke(
     if not names:
         raise PyframeError("name at least one template (django, fastapi, flask, a path) or --all")
     pinned = parse_data(data or ())
-    variants = [v for name in names for v in plan(resolve(name), matrix, pinned)]  # type: ignore[arg-type]
-    _print_variants(variants, to_stderr=as_json)
-    if list_only:
-        return
+    with tempfile.TemporaryDirectory(prefix="pyframe-templates-") as clones:
+        templates = [
+            checkout(resolve(name), Path(clones) / str(number)) for number, name in enumerate(names)
+        ]
+        variants = [v for t in templates for v in plan(t, matrix, pinned)]  # type: ignore[arg-type]
+        _print_variants(variants, to_stderr=as_json)
+        if list_only:
+            return
+        _run_smoke(variants, jobs, keep, junit, as_json, database_url, redis_url, require_services)
+
+
+def _run_smoke(
+    variants: list[Any],
+    jobs: int | None,
+    keep: bool,
+    junit: Path | None,
+    as_json: bool,
+    database_url: list[str] | None,
+    redis_url: str | None,
+    require_services: bool,
+) -> None:
+    import os
+
+    from .smoke import Options, Services
+    from .smoke import smoke as run_smoke
+
     options = Options(
         jobs=jobs or os.cpu_count() or 1,
         keep=keep,
@@ -311,6 +332,10 @@ def smoke(
         _print_smoke_table(report)
     from .smoke import summary_line
 
+    if keep:
+        for result in report.results:
+            if result.project and result.project.exists():
+                print(f"kept {result.variant.id}: {result.project}", file=sys.stderr)
     print(summary_line(report), file=sys.stderr if as_json else sys.stdout)
     if not report.ok:
         raise typer.Exit(1)

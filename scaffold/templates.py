@@ -82,6 +82,46 @@ def resolve(source: str) -> Template:
     return Template(name=path.name, source=str(path.resolve()), questions=read_questions(path))
 
 
+def checkout(template: Template, into: Path, vcs_ref: str | None = None) -> Template:
+    """A remote template cloned into ``into``, so that its questions can be read.
+
+    ``pyframe smoke`` needs the questions of a git template to plan its variants; rendering
+    from the clone then uses exactly the version that was planned.
+    """
+    if template.is_local:
+        return template
+    import subprocess
+
+    url = _clone_url(template.source)
+    command = [
+        "git",
+        "clone",
+        "--quiet",
+        "--depth",
+        "1",
+        *(["--branch", vcs_ref] if vcs_ref else []),
+    ]
+    try:
+        subprocess.run([*command, url, str(into)], capture_output=True, text=True, check=True)
+    except FileNotFoundError:
+        raise PyframeError("git is needed to fetch a template from a git URL") from None
+    except subprocess.CalledProcessError as exc:
+        raise PyframeError(
+            f"cannot fetch template {template.source!r}: {_first_line(Exception(exc.stderr))}"
+        ) from None
+    name = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") or template.name
+    return Template(name=name, source=str(into), version=vcs_ref, questions=read_questions(into))
+
+
+def _clone_url(source: str) -> str:
+    """Expand Copier's ``gh:``/``gl:`` shortcuts and drop a ``git+`` prefix."""
+    for prefix, host in (("gh:", "https://github.com/"), ("gl:", "https://gitlab.com/")):
+        if source.startswith(prefix):
+            path = source.removeprefix(prefix)
+            return host + path + ("" if path.endswith(".git") else ".git")
+    return source.removeprefix("git+")
+
+
 def read_questions(template_dir: Path) -> tuple[Question, ...]:
     """Read the questions of a local template's ``copier.yml`` (settings keys are skipped)."""
     config = _load_config(template_dir)

@@ -286,3 +286,31 @@ def _running(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+def test_a_git_template_is_planned_from_its_own_questions(make_template, tmp_path):
+    template = _template(make_template)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-C", str(template)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    listed = subprocess.run(
+        [sys.executable, "-m", "scaffold", "smoke", f"file://{template}", "--list"],
+        capture_output=True,
+        text=True,
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = [line for line in listed.stdout.splitlines() if line.startswith(f"  {template.name}-")]
+    assert len(lines) == len(plan(resolve(str(template)), "pairwise")) > 1
+    assert "flavour=" in lines[0]
+
+
+def test_an_unreachable_git_template_is_one_line(tmp_path):
+    missing = subprocess.run(
+        [sys.executable, "-m", "scaffold", "smoke", f"file://{tmp_path}/nothing.git", "--list"],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("pyframe: error: cannot fetch template")
+    assert missing.stderr.count("\n") == 1

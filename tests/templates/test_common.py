@@ -17,6 +17,8 @@ import pytest
 from scaffold.render import render
 from scaffold.templates import BUILTIN, resolve
 
+from .support import BIN
+
 CONTRACT_TARGETS = ("install", "run", "migrate", "test", "lint", "serve")
 CONTRACT_VARIABLES = (
     "APP_ENV",
@@ -48,7 +50,6 @@ EVERYTHING = {
     "fastapi": {"database": "postgresql", "background_jobs": "celery", "websockets": True},
     "flask": {"database": "postgresql", "background_jobs": "celery", "admin": "flask-admin"},
 }
-BIN = Path(sys.executable).parent
 
 
 def _render(name: str, dest: Path, **answers: object) -> Path:

@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "django"
-BIN = Path(sys.executable).parent
-RUFF = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
-HADOLINT = shutil.which("hadolint", path=str(BIN)) or shutil.which("hadolint")
+from .support import HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
+
+TEMPLATE = TEMPLATES / "django"
 
 CELERY_FILES = ("config/celery.py", "demo/items/tasks.py", "tests/test_tasks.py")
 API_FILES = ("demo/api_urls.py", "demo/items/api.py", "demo/users/api.py", "tests/test_api.py")
@@ -53,34 +52,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
 }
 
-_rendered: dict[str, Path] = {}
-
-
 @pytest.fixture(scope="module")
-def render(copie_session):
-    """Render a variant once per module (project_name `demo`) and return its directory."""
-
-    def _render(variant: str) -> Path:
-        if variant not in _rendered:
-            answers = {"project_name": "demo", **VARIANTS[variant]}
-            result = copie_session.copy(extra_answers=answers, template_dir=TEMPLATE)
-            assert result.exit_code == 0, result.exception
-            _rendered[variant] = result.project_dir
-        return _rendered[variant]
-
-    return _render
+def render(render_variant):
+    """Render a named variant of this module's VARIANTS (once per session)."""
+    return lambda variant: render_variant("django", VARIANTS[variant])
 
 
-def pyproject(project: Path) -> dict[str, Any]:
-    return tomllib.loads((project / "pyproject.toml").read_text())
 
 
-def dependency_names(project: Path) -> set[str]:
-    names = set()
-    for requirement in pyproject(project)["project"]["dependencies"]:
-        name = requirement.split(">")[0].split("<")[0].split("=")[0].split("[")[0]
-        names.add(name.strip().lower())
-    return names
 
 
 def python_files(project: Path) -> list[Path]:

@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "fastapi"
-BIN = Path(sys.executable).parent
-RUFF = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
-HADOLINT = shutil.which("hadolint", path=str(BIN)) or shutil.which("hadolint")
+from .support import HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
+
+TEMPLATE = TEMPLATES / "fastapi"
 
 JWT_FILES = (
     "demo/security.py",
@@ -93,22 +92,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
 }
 
-_rendered: dict[str, Path] = {}
-
-
 @pytest.fixture(scope="module")
-def render(copie_session):
-    """Render a variant once per module (project_name `demo`) and return its directory."""
-
-    def _render(variant: str) -> Path:
-        if variant not in _rendered:
-            answers = {"project_name": "demo", **VARIANTS[variant]}
-            result = copie_session.copy(extra_answers=answers, template_dir=TEMPLATE)
-            assert result.exit_code == 0, result.exception
-            _rendered[variant] = result.project_dir
-        return _rendered[variant]
-
-    return _render
+def render(render_variant):
+    """Render a named variant of this module's VARIANTS (once per session)."""
+    return lambda variant: render_variant("fastapi", VARIANTS[variant])
 
 
 def answers_of(variant: str) -> dict[str, Any]:

@@ -15,8 +15,9 @@ import pytest
 
 from scaffold.templates import BUILTIN
 
+from .support import BIN
+
 pytestmark = pytest.mark.slow
-BIN = Path(sys.executable).parent
 
 
 def _env() -> dict[str, str]:
