@@ -141,7 +141,7 @@ def new(
     """Create a project: recommend a framework, then render its skeleton into ./NAME."""
     from .answers import gather, load_answers_file, parse_data
     from .interview import ask_needs, can_prompt
-    from .matrix import Needs, load_matrix, recommend, suggested_answers
+    from .matrix import Needs, check_needs, load_matrix, recommend, suggested_answers
     from .names import validate_package_name, validate_project_name
     from .render import preview, render
     from .templates import BUILTIN, resolve
@@ -166,8 +166,6 @@ def new(
         _print_recommendation(result, matrix, brief=True)
         framework = result.framework
     else:
-        from .matrix import check_needs
-
         check_needs(needs, matrix)
 
     chosen = resolve(template or framework or "")

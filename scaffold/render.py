@@ -238,6 +238,11 @@ def _merge(scratch: Path, destination: Path) -> tuple[str, ...]:
                     raise PyframeError(f"{target} exists; move it away and try again")
             for parent in reversed(target.relative_to(destination).parents[:-1]):
                 folder = destination / parent
+                if folder.exists() and not folder.is_dir():
+                    raise PyframeError(
+                        f"{folder} is a file, but the template puts a folder there; "
+                        "move it away and try again"
+                    )
                 if not folder.exists():
                     folder.mkdir()
                     added.append(folder)

@@ -25,6 +25,7 @@ A step that is neither declared nor a Makefile target is reported as skipped ("n
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -677,8 +678,12 @@ def _smoke_settings(template: Template) -> Mapping[str, Any]:
     return smoke_section if isinstance(smoke_section, dict) else {}
 
 
+@functools.cache
 def _python(version: str) -> str | None:
-    """An interpreter for ``version`` (``3.12``): on PATH, or installed by pyenv or uv."""
+    """An interpreter for ``version`` (``3.12``): on PATH, or installed by pyenv or uv.
+
+    Cached: every variant asks, and each candidate costs a subprocess.
+    """
     candidates = [shutil.which(f"python{version}")]
     candidates += [
         str(p) for p in sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))

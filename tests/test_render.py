@@ -77,6 +77,19 @@ def test_force_adds_files_but_never_overwrites(make_template, tmp_path):
     assert result.kept == ("README.md",)
 
 
+def test_force_refuses_a_file_where_the_template_has_a_folder(make_template, tmp_path):
+    template = resolve(str(make_template(SIMPLE)))
+    dest = tmp_path / "demo"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine")
+    (dest / "src").write_text("a file, not a folder")
+    with pytest.raises(PyframeError, match="is a file, but the template puts a folder there"):
+        render(template, dest, data={"project_name": "demo"}, force=True)
+    assert sorted(p.name for p in dest.iterdir()) == ["notes.txt", "src"]
+    assert (dest / "src").read_text() == "a file, not a folder"
+    assert leftovers(tmp_path) == []
+
+
 def test_failed_render_leaves_nothing(make_template, tmp_path):
     broken = dict(SIMPLE)
     broken["project/zz_broken.txt.jinja"] = "{{ undefined_filter | no_such_filter }}\n"
