@@ -144,7 +144,7 @@ def new(
     from .matrix import Needs, check_needs, load_matrix, recommend, suggested_answers
     from .names import validate_package_name, validate_project_name
     from .render import preview, render
-    from .templates import BUILTIN, resolve
+    from .templates import BUILTIN, at_version, resolve
 
     package = validate_project_name(name)
     forced = parse_data(data or ())
@@ -168,29 +168,127 @@ def new(
     else:
         check_needs(needs, matrix)
 
-    chosen = resolve(template or framework or "")
     suggested = suggested_answers(needs, framework, matrix) if framework else {}
-    answers = gather(
-        chosen,
-        project_name=name,
-        package_name=package,
-        data=forced,
-        answers_file=from_file,
-        suggested=suggested,
-    )
-    common: dict[str, Any] = {
-        "data": answers.data,
-        "user_defaults": answers.defaults,
-        "interactive": interactive,
-        "trust": trust,
-        "vcs_ref": vcs_ref,
-    }
-    if dry_run:
-        _print_preview(preview(chosen, **common))
-        return
-    destination = output or Path(name)
-    rendered = render(chosen, destination, force=force, **common)
+    with at_version(resolve(template or framework or ""), vcs_ref) as (chosen, ref):
+        answers = gather(
+            chosen,
+            project_name=name,
+            package_name=package,
+            data=forced,
+            answers_file=from_file,
+            suggested=suggested,
+        )
+        common: dict[str, Any] = {
+            "data": answers.data,
+            "user_defaults": answers.defaults,
+            "interactive": interactive,
+            "trust": trust,
+            "vcs_ref": ref,
+        }
+        if dry_run:
+            _print_preview(preview(chosen, **common))
+            return
+        destination = output or Path(name)
+        rendered = render(chosen, destination, force=force, **common)
     _print_done(rendered, destination)
+
+
+@app.command()
+def update(
+    path: Annotated[
+        Path, typer.Argument(help="The project to update (default: the current folder).")
+    ] = Path("."),
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option("--vcs-ref", help="Update to this template version instead of the newest."),
+    ] = None,
+    pretend: Annotated[
+        bool, typer.Option("--pretend", help="Show what would change; write nothing.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Exit 1 if a newer template version exists or conflicts remain."
+        ),
+    ] = False,
+    conflict: Annotated[
+        str,
+        typer.Option(
+            "--conflict", help="Write conflicts inline (markers in the file) or as FILE.rej."
+        ),
+    ] = "inline",
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Answer a new question: KEY=VALUE (repeatable)."),
+    ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Allow a non-built-in template to run tasks/migrations."),
+    ] = False,
+) -> None:
+    """Bring a project to the newest version of its template(s), keeping your edits."""
+    from .answers import parse_data
+    from .update import conflicts_in, status
+    from .update import update as run_update
+
+    if conflict not in ("inline", "rej"):
+        raise PyframeError(f"unknown --conflict {conflict!r}: choose inline or rej")
+    if check:
+        _print_check(status(path, vcs_ref=vcs_ref), conflicts_in(path))
+        return
+    outcome = run_update(
+        path,
+        vcs_ref=vcs_ref,
+        pretend=pretend,
+        conflict=conflict,  # type: ignore[arg-type]
+        data=parse_data(data or ()),
+        trust=trust,
+    )
+    _print_update(outcome, conflict)
+
+
+@app.command()
+def add(
+    source: Annotated[
+        str, typer.Argument(help="The layer: a registered name, a local path or a git URL.")
+    ],
+    path: Annotated[
+        Path, typer.Argument(help="The project to add it to (default: the current folder).")
+    ] = Path("."),
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Answer a template question: KEY=VALUE (repeatable)."),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", help="Git tag, branch or commit of the layer.")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", "-y", help="Take every default; ask nothing.")
+    ] = False,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Allow the template to run tasks/migrations."),
+    ] = False,
+) -> None:
+    """Apply a second template (a layer) on top of a project, with its own answers file."""
+    import tempfile
+
+    from .answers import parse_data
+    from .interview import can_prompt
+    from .render import add_layer
+    from .templates import checkout, resolve
+
+    with tempfile.TemporaryDirectory(prefix="pyframe-layer-") as clone:
+        template = checkout(resolve(source), Path(clone) / "template", vcs_ref)
+        rendered = add_layer(
+            template,
+            path,
+            data=parse_data(data or ()),
+            interactive=not defaults and can_prompt(),
+            trust=trust,
+            vcs_ref=vcs_ref,
+        )
+    _print_done(rendered, None)
 
 
 @app.command()
@@ -388,16 +486,65 @@ def _print_preview(rendered: Any) -> None:
         console.print(f"  {key}: {value!r}", markup=False, highlight=False)
 
 
-def _print_done(rendered: Any, destination: Path) -> None:
+def _print_done(rendered: Any, destination: Path | None) -> None:
     from rich.console import Console
 
     console = Console()
-    console.print(f"Created {rendered.destination} ({len(rendered.files)} files).")
+    verb = "Created" if destination is not None else "Added to"
+    console.print(f"{verb} {rendered.destination} ({len(rendered.files)} files).")
     for kept in rendered.kept:
         console.print(f"  kept your {kept}; the template's version is {kept}.pyframe-new")
+    if destination is None:
+        return
     console.print("Next:")
     for command in (f"cd {destination}", "make install", "make run"):
         console.print(f"  {command}", markup=False, highlight=False)
+
+
+def _print_check(statuses: Any, conflicts: Any) -> None:
+    """``update --check``: one line per layer; exit 1 when any is behind or conflicts remain."""
+    behind = False
+    for state in statuses:
+        label = f"{state.layer.answers_file} ({state.layer.label})"
+        if state.up_to_date:
+            print(f"{label}: up to date at {state.current}")
+        else:
+            behind = True
+            print(f"{label}: {state.current or 'unknown'} -> {state.newest or 'unknown'} available")
+    for found in conflicts:
+        print(f"conflict left from an update: {found.path} ({found.kind})")
+    if behind or conflicts:
+        raise typer.Exit(1)
+
+
+def _print_update(outcome: Any, conflict: str) -> None:
+    from rich.console import Console
+
+    console = Console()
+    for state in outcome.statuses:
+        what = (
+            f"up to date at {state.current}"
+            if state.up_to_date
+            else f"{state.current} -> {state.newest}"
+        )
+        console.print(f"{state.layer.answers_file}: {what}", markup=False, highlight=False)
+    marks = {"A": "added", "M": "changed", "D": "removed"}
+    if outcome.changes:
+        title = "changed" if outcome.applied else "would change (--pretend: nothing written)"
+        console.print(f"{len(outcome.changes)} files {title}:", markup=False, highlight=False)
+    for change in outcome.changes:
+        console.print(f"  {marks[change.status]:8} {change.path}", markup=False, highlight=False)
+    if not outcome.changes:
+        console.print("Nothing to change.")
+    if outcome.conflicts:
+        where = "between <<<<<<< and >>>>>>> markers" if conflict == "inline" else "in FILE.rej"
+        verb = "resolve them, then commit" if outcome.applied else "the update would leave these"
+        print(f"pyframe: {len(outcome.conflicts)} conflicts ({where}); {verb}:", file=sys.stderr)
+        for found in outcome.conflicts:
+            print(f"  {found.path}", file=sys.stderr)
+        raise typer.Exit(1)
+    if outcome.applied:
+        console.print("Review with `git diff`, then commit.", markup=False, highlight=False)
 
 
 def _print_variants(variants: list[Any], *, to_stderr: bool) -> None:

@@ -9,6 +9,7 @@ removes the temporary folder and leaves the destination as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PyframeError
-from .templates import Template
+from .templates import BUILTIN_PREFIX, Template
 
 #: Copier's default exclusions. A template that sets its own ``_exclude`` replaces them, and then
 #: ``copier.yml`` and the template's ``.git`` end up in every project; passing them again as
@@ -33,6 +34,9 @@ ALWAYS_EXCLUDE = (
     ".DS_Store",
     ".svn",
 )
+
+#: Where a project records the answers of the template it was generated from.
+MAIN_ANSWERS = ".copier-answers.yml"
 
 #: Suffix of the file written next to a file that already existed when ``force`` is used.
 KEPT_SUFFIX = ".pyframe-new"
@@ -60,21 +64,81 @@ def render(
     force: bool = False,
     trust: bool = False,
     vcs_ref: str | None = None,
+    answers_file: str | None = None,
 ) -> Rendered:
     """Render ``template`` into ``destination``.
 
     ``data`` answers questions outright; ``user_defaults`` only changes their defaults (the
     person still sees them when ``interactive``). A non-empty destination is refused unless
-    ``force``; even then no existing file is overwritten.
+    ``force``; even then no existing file is overwritten. ``answers_file`` names the file the
+    answers are recorded in (a layer added with ``pyframe add`` keeps its own).
     """
     destination = destination.absolute()
     _check_destination(destination, force)
     destination.parent.mkdir(parents=True, exist_ok=True)
     with _scratch_dir(destination.parent, prefix=f".{destination.name}.") as scratch:
-        answers = _copy(template, scratch, data, user_defaults, interactive, trust, vcs_ref)
+        answers = _copy(
+            template, scratch, data, user_defaults, interactive, trust, vcs_ref, answers_file
+        )
         files = _relative_files(scratch)
         kept = _place(scratch, destination)
     return Rendered(destination=destination, answers=answers, files=files, kept=kept)
+
+
+def add_layer(
+    template: Template,
+    project: Path,
+    *,
+    data: Mapping[str, Any],
+    interactive: bool = False,
+    trust: bool = False,
+    vcs_ref: str | None = None,
+) -> Rendered:
+    """Apply ``template`` on top of an existing project as a layer (``pyframe add``).
+
+    The layer records its answers in ``.copier-answers.<name>.yml`` so that ``pyframe update``
+    can update it separately from the project's own template. Questions the project already
+    answered (``package_name``, ``python_version``...) default to the project's answers. Files
+    the project already has are kept; the layer's version is written next to them.
+    """
+    project = project.absolute()
+    if not project.is_dir():
+        raise PyframeError(f"{project} is not a folder")
+    answers_file = layer_answers_file(template.name)
+    if (project / answers_file).exists():
+        raise PyframeError(
+            f"{project / answers_file} exists: {template.name!r} is already applied; "
+            "`pyframe update` updates it"
+        )
+    known = {q.name for q in template.questions}
+    defaults = {
+        key: value for key, value in _project_answers(project).items() if not known or key in known
+    }
+    rendered = render(
+        template,
+        project,
+        data=data,
+        user_defaults=defaults,
+        interactive=interactive,
+        force=True,
+        trust=trust,
+        vcs_ref=vcs_ref,
+        answers_file=answers_file,
+    )
+    return rendered
+
+
+def layer_answers_file(name: str) -> str:
+    """``.copier-answers.<name>.yml`` for a layer called ``name`` (made safe as a file name)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "layer"
+    return f".copier-answers.{slug}.yml"
+
+
+def _project_answers(project: Path) -> dict[str, Any]:
+    from .answers import load_answers_file
+
+    main = project / MAIN_ANSWERS
+    return load_answers_file(main) if main.is_file() else {}
 
 
 def preview(
@@ -92,7 +156,15 @@ def preview(
     """
     with _scratch_dir(Path(tempfile.gettempdir()), prefix="pyframe-preview-") as scratch:
         answers = _copy(
-            template, scratch, data, user_defaults, interactive, trust, vcs_ref, skip_tasks=True
+            template,
+            scratch,
+            data,
+            user_defaults,
+            interactive,
+            trust,
+            vcs_ref,
+            None,
+            skip_tasks=True,
         )
         return Rendered(destination=scratch, answers=answers, files=_relative_files(scratch))
 
@@ -125,6 +197,7 @@ def _copy(
     interactive: bool,
     trust: bool,
     vcs_ref: str | None,
+    answers_file: str | None,
     *,
     skip_tasks: bool = False,
 ) -> dict[str, Any]:
@@ -154,6 +227,7 @@ def _copy(
             quiet=True,
             skip_tasks=skip_tasks,
             overwrite=True,  # the scratch folder is ours and empty
+            **({"answers_file": answers_file} if answers_file else {}),
         )
     except UnsafeTemplateError as exc:
         raise PyframeError(
@@ -177,7 +251,39 @@ def _copy(
         ) from exc
     except (CopierError, ValueError) as exc:
         raise PyframeError(f"template {template.name!r}: {_one_line(exc)}") from exc
+    if answers_file and (
+        not (target / answers_file).is_file()
+        or (answers_file != MAIN_ANSWERS and (target / MAIN_ANSWERS).exists())
+    ):
+        raise PyframeError(
+            f"template {template.name!r} cannot be a layer: it does not write its answers to "
+            "{{ _copier_conf.answers_file }}.jinja, so they would overwrite the project's own"
+        )
+    if template.builtin:
+        stamp_builtin(target / worker.answers_relpath, template.name, template.version)
     return _public_answers(worker.answers.combined, template)
+
+
+def stamp_builtin(answers_path: Path, name: str, version: str | None) -> None:
+    """Record a built-in template as ``pyframe:<name>`` at ``v<version>`` in its answers file.
+
+    Copier would record the path of the installed package, which breaks as soon as pyframe is
+    upgraded or the project is cloned elsewhere; ``pyframe update`` reads these two keys to find
+    the template version the project was generated from. Only those two lines change, so the
+    file keeps Copier's layout.
+    """
+    if not answers_path.is_file():
+        return
+    lines = [
+        line
+        for line in answers_path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(("_src_path:", "_commit:"))
+    ]
+    at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    stamp = [f"_commit: v{version}"] if version else []
+    stamp.append(f"_src_path: {BUILTIN_PREFIX}{name}")
+    lines[at:at] = stamp
+    answers_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _public_answers(combined: Mapping[str, Any], template: Template) -> dict[str, Any]:

@@ -6,7 +6,9 @@ Resolving a source is separate from rendering it so that every command (``new``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,11 @@ from . import __version__
 from .errors import PyframeError
 
 BUILTIN = ("django", "fastapi", "flask")
+
+#: How a project generated from a built-in template records its source in
+#: ``.copier-answers.yml``: ``_src_path: pyframe:fastapi``, ``_commit: v0.2.0``. A path into the
+#: installed package would break on the next upgrade or on another machine.
+BUILTIN_PREFIX = "pyframe:"
 
 _REMOTE_PREFIXES = ("gh:", "gl:", "git@", "git+", "https://", "http://", "ssh://", "file://")
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")
@@ -56,6 +63,108 @@ def builtin_root() -> Path:
     here = Path(__file__).resolve().parent
     packaged = here / "_templates"
     return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def history_root() -> Path:
+    """The folder of released built-in template versions, one ``<version>.tar.gz`` each.
+
+    ``pyframe update`` needs the templates exactly as they were when a project was generated to
+    compute what the person changed since; each pyframe release ships every earlier release's
+    templates (about 100 kB apiece), so updating works offline and after pyframe was upgraded.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "_history"
+    return packaged if packaged.is_dir() else here.parent / "template-history"
+
+
+def current_version() -> str:
+    """The version of the built-in templates in this pyframe: pyframe's own version."""
+    return __version__
+
+
+def builtin_versions() -> tuple[str, ...]:
+    """Every version of the built-in templates this pyframe can render, oldest first."""
+    shipped = {path.name.removesuffix(".tar.gz") for path in history_root().glob("*.tar.gz")}
+    return tuple(sorted(shipped | {__version__}, key=version_key))
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Order ``0.10.0`` after ``0.9.0``; pyframe's own versions are plain ``X.Y.Z``."""
+    try:
+        return tuple(int(part) for part in normalise_version(version).split("."))
+    except ValueError:
+        raise PyframeError(f"{version!r} is not a pyframe version such as 0.2.0") from None
+
+
+def normalise_version(ref: str) -> str:
+    """``v0.1.0`` and ``0.1.0`` name the same release; the answers file records the tag form."""
+    return ref.strip().removeprefix("v")
+
+
+@contextmanager
+def builtin_at(version: str) -> Iterator[Path]:
+    """The folder holding every built-in template as released in ``version``.
+
+    The current version is the live folder; an earlier one is unpacked into a temporary folder
+    that is removed when the ``with`` block ends.
+    """
+    version = normalise_version(version)
+    if version == __version__:
+        yield builtin_root()
+        return
+    archive = history_root() / f"{version}.tar.gz"
+    if not archive.is_file():
+        raise PyframeError(
+            f"pyframe {__version__} has no built-in template version {version!r}; "
+            f"it has {', '.join(builtin_versions())}"
+        )
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix=f"pyframe-templates-{version}-") as folder:
+        with tarfile.open(archive) as tar:
+            # The archive is pyframe's own; the "data" filter (Python >= 3.11.4) is belt and braces.
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(folder, **safe)  # type: ignore[arg-type]
+        yield Path(folder)
+
+
+@contextmanager
+def at_version(template: Template, vcs_ref: str | None) -> Iterator[tuple[Template, str | None]]:
+    """``template`` as of ``vcs_ref``, and the ref still to hand to Copier.
+
+    A git template is versioned by Copier itself, so it passes through. A built-in template is
+    a folder, not a repository: an earlier release is unpacked from the shipped history.
+    """
+    if not template.builtin or vcs_ref is None:
+        yield template, vcs_ref
+        return
+    with builtin_at(vcs_ref) as root:
+        folder = root / template.name
+        yield (
+            replace(
+                template,
+                source=str(folder),
+                version=normalise_version(vcs_ref),
+                questions=read_questions(folder),
+            ),
+            None,
+        )
+
+
+def builtin_name(recorded_source: str) -> str | None:
+    """The built-in template a project's recorded ``_src_path`` names, if it names one.
+
+    pyframe 0.1.0 recorded the path of the installed template folder (``.../_templates/flask``);
+    such paths are recognised too, so those projects can still be updated.
+    """
+    if recorded_source.startswith(BUILTIN_PREFIX):
+        name = recorded_source.removeprefix(BUILTIN_PREFIX)
+        return name if name in BUILTIN else None
+    path = Path(recorded_source)
+    if path.name in BUILTIN and path.parent.name in ("_templates", "templates"):
+        return path.name
+    return None
 
 
 def resolve(source: str) -> Template:
