@@ -6,10 +6,11 @@ Order of precedence, strongest first (this is the one place it is decided):
 2. ``--answers-file FILE`` (a YAML mapping, e.g. another project's ``.copier-answers.yml``);
 3. the project name given to ``pyframe new``;
 4. defaults suggested by what the person needs (the decision matrix's ``suggest`` table);
-5. the template's own defaults.
+5. the organisation's defaults (``[defaults]`` of ``pyframe.toml``);
+6. the template's own defaults.
 
-1-3 are *data*: Copier does not ask them again. 4 only changes a question's default, so a person
-at a terminal still sees it and may change it.
+1-3 are *data*: Copier does not ask them again. 4 and 5 only change a question's default, so a
+person at a terminal still sees it and may change it.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def gather(
     data: Mapping[str, Any],
     answers_file: Mapping[str, Any],
     suggested: Mapping[str, Any],
+    organisation: Mapping[str, Any] | None = None,
 ) -> Answers:
     """Combine every source of answers in the documented order of precedence."""
     known = {q.name for q in template.questions}
@@ -86,8 +88,12 @@ def gather(
         forced["package_name"] = package_name
     forced.update(answers_file)
     forced.update(data)
-    defaults = {k: v for k, v in suggested.items() if k in known and k not in forced}
-    return Answers(data=forced, defaults=defaults)
+    # The matrix's suggestions are written for the built-in templates' questions; the
+    # organisation's defaults are meant for every template, so a template whose questions are
+    # not known here (a git URL) gets them all and Copier applies those it asks.
+    defaults = {k: v for k, v in (organisation or {}).items() if k in known or not known}
+    defaults.update((k, v) for k, v in suggested.items() if k in known)
+    return Answers(data=forced, defaults={k: v for k, v in defaults.items() if k not in forced})
 
 
 def _check_known(

@@ -40,6 +40,13 @@ NeedOpt = Annotated[
 TeamOpt = Annotated[
     str | None, typer.Option("--team", help="What the team knows: django, fastapi, flask, new.")
 ]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Configuration file (default: ./pyframe.toml, then the user's config folder).",
+    ),
+]
 ScaleOpt = Annotated[
     str | None, typer.Option("--scale", help="How large it will grow: small, medium, large.")
 ]
@@ -71,12 +78,14 @@ def recommend(
     team: TeamOpt = None,
     scale: ScaleOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Recommend a framework for what you are building, and say why."""
+    from .config import load_config, matrix_for
     from .interview import ask_needs, can_prompt
-    from .matrix import Needs, load_matrix, recommend
+    from .matrix import Needs, recommend
 
-    matrix = load_matrix()
+    matrix = matrix_for(load_config(config))
     needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
     given = kind or need or team or scale
     if not given and not as_json and can_prompt():
@@ -137,11 +146,13 @@ def new(
         bool,
         typer.Option("--trust", help="Allow a non-built-in template to run tasks/migrations."),
     ] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Create a project: recommend a framework, then render its skeleton into ./NAME."""
     from .answers import gather, load_answers_file, parse_data
+    from .config import load_config, matrix_for
     from .interview import ask_needs, can_prompt
-    from .matrix import Needs, check_needs, load_matrix, recommend, suggested_answers
+    from .matrix import Needs, check_needs, recommend, suggested_answers
     from .names import validate_package_name, validate_project_name
     from .render import preview, render
     from .templates import BUILTIN, at_version, resolve
@@ -151,25 +162,33 @@ def new(
     if "package_name" in forced:
         package = validate_package_name(forced["package_name"])
     from_file = load_answers_file(answers_file) if answers_file else {}
-    if framework is not None and framework not in BUILTIN:
-        raise PyframeError(f"unknown --framework {framework!r}: choose one of {', '.join(BUILTIN)}")
     if framework and template:
         raise PyframeError("--framework and --template exclude each other: give one")
 
+    settings = load_config(config)
+    matrix = matrix_for(settings)
+    if framework is not None and framework not in (*BUILTIN, *matrix.frameworks):
+        known = ", ".join(dict.fromkeys((*BUILTIN, *matrix.frameworks)))
+        raise PyframeError(f"unknown --framework {framework!r}: choose one of {known}")
     interactive = not (defaults or no_input) and can_prompt()
-    matrix = load_matrix()
     needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
-    if template is None and framework is None:
+    check_needs(needs, matrix)
+    if template is None and framework is None and kind in settings.kind_templates:
+        template = settings.kind_templates[kind]
+        print(f"{template}: {settings.origin(f'matrix.kind.{kind}')} maps --kind {kind} to it")
+    elif template is None and framework is None:
         if interactive and not (kind or need or team or scale):
             needs = ask_needs(matrix, needs)
         result = recommend(needs, matrix)
         _print_recommendation(result, matrix, brief=True)
         framework = result.framework
-    else:
-        check_needs(needs, matrix)
+    if template is None and framework in settings.framework_templates:
+        template = settings.framework_templates[framework]
+        print(f"{template}: {settings.origin(f'matrix.use.{framework}')} uses it for {framework}")
 
     suggested = suggested_answers(needs, framework, matrix) if framework else {}
-    with at_version(resolve(template or framework or ""), vcs_ref) as (chosen, ref):
+    chosen = resolve(template or framework or "", settings.templates)
+    with at_version(chosen, vcs_ref or chosen.pin) as (chosen, ref):
         answers = gather(
             chosen,
             project_name=name,
@@ -177,6 +196,7 @@ def new(
             data=forced,
             answers_file=from_file,
             suggested=suggested,
+            organisation=settings.defaults,
         )
         common: dict[str, Any] = {
             "data": answers.data,
@@ -225,16 +245,19 @@ def update(
         bool,
         typer.Option("--trust", help="Allow a non-built-in template to run tasks/migrations."),
     ] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Bring a project to the newest version of its template(s), keeping your edits."""
     from .answers import parse_data
+    from .config import load_config
     from .update import conflicts_in, status
     from .update import update as run_update
 
     if conflict not in ("inline", "rej"):
         raise PyframeError(f"unknown --conflict {conflict!r}: choose inline or rej")
+    pins = load_config(config).pins()
     if check:
-        _print_check(status(path, vcs_ref=vcs_ref), conflicts_in(path))
+        _print_check(status(path, vcs_ref=vcs_ref, pins=pins), conflicts_in(path))
         return
     outcome = run_update(
         path,
@@ -243,6 +266,7 @@ def update(
         conflict=conflict,  # type: ignore[arg-type]
         data=parse_data(data or ()),
         trust=trust,
+        pins=pins,
     )
     _print_update(outcome, conflict)
 
@@ -269,24 +293,26 @@ def add(
         bool,
         typer.Option("--trust", help="Allow the template to run tasks/migrations."),
     ] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Apply a second template (a layer) on top of a project, with its own answers file."""
-    import tempfile
-
     from .answers import parse_data
+    from .config import load_config
     from .interview import can_prompt
     from .render import add_layer
-    from .templates import checkout, resolve
+    from .templates import at_version, resolve
 
-    with tempfile.TemporaryDirectory(prefix="pyframe-layer-") as clone:
-        template = checkout(resolve(source), Path(clone) / "template", vcs_ref)
+    settings = load_config(config)
+    chosen = resolve(source, settings.templates)
+    with at_version(chosen, vcs_ref or chosen.pin) as (layer, ref):
         rendered = add_layer(
-            template,
+            layer,
             path,
             data=parse_data(data or ()),
+            defaults=settings.defaults,
             interactive=not defaults and can_prompt(),
             trust=trust,
-            vcs_ref=vcs_ref,
+            vcs_ref=ref,
         )
     _print_done(rendered, None)
 
@@ -294,38 +320,95 @@ def add(
 @app.command()
 def templates(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    config: ConfigOpt = None,
 ) -> None:
-    """List the built-in templates with their versions and questions."""
-    from .templates import BUILTIN, resolve
+    """List the built-in and registered templates with their sources and versions."""
+    from .config import load_config
+    from .templates import BUILTIN, builtin_versions, normalise_version, resolve
 
-    found = [resolve(name) for name in BUILTIN]
+    settings = load_config(config)
+    rows = []
+    for name in BUILTIN:
+        found = resolve(name, settings.templates)
+        rows.append(
+            {
+                "name": name,
+                "source": "built-in",
+                "version": normalise_version(found.pin) if found.pin else found.version,
+                "pinned": found.pin is not None,
+                "available": list(builtin_versions()),
+                "questions": [q.name for q in found.questions],
+            }
+        )
+    for name, entry in settings.templates.items():
+        if entry.source is not None:
+            rows.append(
+                {
+                    "name": name,
+                    "source": entry.source,
+                    "version": entry.vcs_ref or "newest",
+                    "pinned": entry.vcs_ref is not None,
+                    "description": entry.description,
+                    "registered_in": entry.origin,
+                }
+            )
     if as_json:
         import json
 
-        print(
-            json.dumps(
-                [
-                    {
-                        "name": t.name,
-                        "source": "built-in",
-                        "version": t.version,
-                        "questions": [q.name for q in t.questions],
-                    }
-                    for t in found
-                ],
-                indent=2,
-            )
-        )
+        print(json.dumps(rows, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title="Templates")
-    for column in ("name", "source", "version", "questions"):
+    for column in ("name", "source", "version", "about"):
         table.add_column(column)
-    for t in found:
-        table.add_row(t.name, "built-in", t.version or "-", ", ".join(q.name for q in t.questions))
+    for row in rows:
+        version = str(row["version"]) + (" (pinned)" if row["pinned"] else "")
+        about = (
+            f"questions: {', '.join(row['questions'])}; versions: {', '.join(row['available'])}"
+            if row["source"] == "built-in"
+            else f"{row['description'] or '-'} (registered in {row['registered_in']})"
+        )
+        table.add_row(row["name"], row["source"], version, about)
     Console().print(table)
+
+
+config_app = typer.Typer(help="Show pyframe's configuration.", rich_markup_mode=None)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Print the configuration in effect and where each value came from."""
+    from .config import config_paths, load_config
+
+    settings = load_config(config)
+    rows = settings.provenance()
+    if as_json:
+        import json
+
+        print(
+            json.dumps(
+                {
+                    "file": str(settings.path) if settings.path else None,
+                    "settings": [{"key": k, "value": v, "from": o} for k, v, o in rows],
+                },
+                indent=2,
+            )
+        )
+        return
+    if settings.path is None:
+        looked = ", ".join(str(path) for path in config_paths())
+        print(f"No configuration file (looked for {looked}); built-in settings:")
+    else:
+        print(f"Configuration file: {settings.path}")
+    width = max(len(key) for key, _, _ in rows)
+    for key, value, origin in rows:
+        print(f"  {key:<{width}}  {value!r:<30}  from {origin}")
 
 
 @app.command()

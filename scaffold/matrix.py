@@ -117,6 +117,8 @@ class Rule:
 
     ``because`` is the reason without its citation; ``sources`` are ``"<label>: <section>"``
     entries whose labels the matrix file declares, so every claim can be traced to its article.
+    A matrix file's rules always cite; only an organisation's bonus (``Matrix.bonus``) has no
+    sources, and its ``because`` names the configuration file instead.
     """
 
     weights: Mapping[str, int]
@@ -125,7 +127,9 @@ class Rule:
 
     @property
     def reason(self) -> str:
-        """The one line people see: the reason, then where the seeds say so."""
+        """The one line people see: the reason, then where the seeds say so (if any do)."""
+        if not self.sources:
+            return self.because
         return f"{self.because} ({_cite(self.sources)})"
 
 
@@ -137,6 +141,9 @@ class Matrix:
     simply neutral. ``frameworks`` is also the tie-break order (after the team's own framework).
     ``learn`` says, per framework, what a team used to another one would have to learn.
     ``suggestions`` maps dimension -> word -> framework -> template answers.
+    ``bonus`` is an organisation's own weighting ("we standardised on FastAPI"), added to every
+    recommendation; a matrix file has none, ``scaffold.config.matrix_for`` sets it from the
+    configuration with :func:`dataclasses.replace`.
     """
 
     frameworks: tuple[str, ...]
@@ -147,6 +154,7 @@ class Matrix:
     learn: Mapping[str, str]
     suggestions: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Answer]]]]
     sources: Mapping[str, str]
+    bonus: Rule | None = None
 
 
 def _cite(sources: Iterable[str]) -> str:
@@ -450,8 +458,10 @@ def recommend(needs: Needs, matrix: Matrix) -> Recommendation:
 
     Each answer with a rule adds that rule's weights; the highest total wins. A tie goes to the
     framework the team already knows, then to the order of ``matrix.frameworks``, and a reason
-    says so. With no answers at all, the matrix's ``[default]`` rule explains the pick. When the
-    team knows another framework than the winner, a reason says what they would have to learn.
+    says so. With no answers at all, the matrix's ``[default]`` rule explains the pick. An
+    organisation's ``matrix.bonus`` is added after the answers (or the default) and before any
+    tie-break, so it can decide a close call and a tie note still explains a tie it leaves. When
+    the team knows another framework than the winner, a reason says what they would have to learn.
     Pure: no I/O, and the same needs always give an equal result.
     """
     check_needs(needs, matrix)
@@ -463,6 +473,8 @@ def recommend(needs: Needs, matrix: Matrix) -> Recommendation:
             for dimension, word in _answers_in_order(needs, matrix)
             if word in matrix.rules.get(dimension, {})
         ]
+    if matrix.bonus is not None:
+        rules.append(matrix.bonus)
     scores = dict.fromkeys(matrix.frameworks, 0)
     reasons: list[Reason] = []
     for rule in rules:

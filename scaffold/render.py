@@ -90,6 +90,7 @@ def add_layer(
     project: Path,
     *,
     data: Mapping[str, Any],
+    defaults: Mapping[str, Any] | None = None,
     interactive: bool = False,
     trust: bool = False,
     vcs_ref: str | None = None,
@@ -98,8 +99,9 @@ def add_layer(
 
     The layer records its answers in ``.copier-answers.<name>.yml`` so that ``pyframe update``
     can update it separately from the project's own template. Questions the project already
-    answered (``package_name``, ``python_version``...) default to the project's answers. Files
-    the project already has are kept; the layer's version is written next to them.
+    answered (``package_name``, ``python_version``...) default to the project's answers, then
+    to ``defaults`` (the organisation's). Files the project already has are kept; the layer's
+    version is written next to them.
     """
     project = project.absolute()
     if not project.is_dir():
@@ -129,8 +131,13 @@ def add_layer(
 
 
 def layer_answers_file(name: str) -> str:
-    """``.copier-answers.<name>.yml`` for a layer called ``name`` (made safe as a file name)."""
-    slug = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") or "layer"
+    """``.copier-answers.<name>.yml`` for a layer called ``name`` (made safe as a file name).
+
+    A URL or path names the layer by its last part: ``gh:acme/observability.git`` is
+    ``observability``.
+    """
+    last = re.split(r"[/:\\]", name.rstrip("/"))[-1].removesuffix(".git")
+    slug = re.sub(r"[^a-z0-9_-]+", "-", last.lower()).strip("-") or "layer"
     return f".copier-answers.{slug}.yml"
 
 

@@ -6,7 +6,7 @@ Resolving a source is separate from rendering it so that every command (``new``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,6 +48,9 @@ class Template:
     builtin: bool = False
     version: str | None = None
     questions: tuple[Question, ...] = field(default=(), compare=False)
+    #: The version an organisation's configuration pins (``[templates.<name>] vcs_ref``); used
+    #: when the command line gives no ``--vcs-ref``.
+    pin: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -167,8 +170,17 @@ def builtin_name(recorded_source: str) -> str | None:
     return None
 
 
-def resolve(source: str) -> Template:
-    """Turn what the user typed after ``--template`` (or a smoke argument) into a Template."""
+def resolve(source: str, registered: Mapping[str, Any] | None = None) -> Template:
+    """Turn what the user typed after ``--template`` (or a smoke argument) into a Template.
+
+    ``registered`` is the configuration's ``[templates]`` table (name -> entry with ``source``,
+    ``vcs_ref`` and ``description``): a registered name stands for its source, and an entry for a
+    built-in name only pins its version.
+    """
+    entry = (registered or {}).get(source)
+    if entry is not None and entry.source is not None:
+        found = resolve(entry.source)
+        return replace(found, name=source, pin=entry.vcs_ref)
     if source in BUILTIN:
         path = builtin_root() / source
         return Template(
@@ -177,13 +189,15 @@ def resolve(source: str) -> Template:
             builtin=True,
             version=__version__,
             questions=read_questions(path),
+            pin=entry.vcs_ref if entry is not None else None,
         )
     if source.startswith(_REMOTE_PREFIXES) or source.endswith(".git"):
         return Template(name=source, source=source)
     path = Path(source).expanduser()
     if not path.exists():
+        names = sorted(set(BUILTIN) | set(registered or {}))
         raise PyframeError(
-            f"unknown template {source!r}: not a built-in ({', '.join(BUILTIN)}), "
+            f"unknown template {source!r}: not a known name ({', '.join(names)}), "
             "an existing folder, or a git URL"
         )
     if not path.is_dir() or not any((path / name).is_file() for name in _CONFIG_NAMES):

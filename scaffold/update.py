@@ -146,9 +146,28 @@ def _legacy_version(source: str) -> str | None:
 # --- Where each layer could go ----------------------------------------------------------------
 
 
-def status(project: Path, *, vcs_ref: str | None = None) -> tuple[Status, ...]:
-    """Each layer's recorded version and the newest one (or ``vcs_ref``); writes nothing."""
-    return tuple(_status(layer, project, vcs_ref) for layer in find_layers(project.absolute()))
+def status(
+    project: Path, *, vcs_ref: str | None = None, pins: Mapping[str, str] | None = None
+) -> tuple[Status, ...]:
+    """Each layer's recorded version and the one it would update to; writes nothing.
+
+    The target is ``vcs_ref`` for the main template, else the version the configuration pins
+    (``pins``: template source -> ref), else the newest.
+    """
+    project = project.absolute()
+    return tuple(
+        _status(layer, project, _target(layer, number, vcs_ref, pins))
+        for number, layer in enumerate(find_layers(project))
+    )
+
+
+def _target(
+    layer: Layer, number: int, vcs_ref: str | None, pins: Mapping[str, str] | None
+) -> str | None:
+    if number == 0 and vcs_ref:
+        return vcs_ref
+    pins = pins or {}
+    return pins.get(layer.label) or pins.get(layer.source)
 
 
 def _status(layer: Layer, project: Path, vcs_ref: str | None) -> Status:
@@ -202,11 +221,13 @@ def update(
     conflict: Literal["inline", "rej"] = "inline",
     data: Mapping[str, Any] | None = None,
     trust: bool = False,
+    pins: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Update every layer of ``project``; with ``pretend`` report the changes and write nothing.
 
-    ``vcs_ref`` is the target version of the main template (layers go to their newest).
-    New questions take their defaults unless ``data`` answers them.
+    ``vcs_ref`` is the target version of the main template; other layers go to the version
+    ``pins`` (template source -> ref, from the configuration) names, or their newest. New
+    questions take their defaults unless ``data`` answers them.
     """
     project = project.absolute()
     layers = find_layers(project)
@@ -221,7 +242,7 @@ def update(
         work = clone / subdir
         statuses = []
         for number, layer in enumerate(layers):
-            ref = vcs_ref if number == 0 else None
+            ref = _target(layer, number, vcs_ref, pins)
             state = _status(layer, project, ref)
             statuses.append(state)
             if state.up_to_date:

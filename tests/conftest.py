@@ -44,3 +44,12 @@ def _isolated_copier_settings(
 ) -> None:
     """Keep the developer's own Copier settings out of every test (an empty settings file)."""
     monkeypatch.setenv("COPIER_SETTINGS_PATH", str(_empty_copier_settings))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the developer's own ~/.config/pyframe/pyframe.toml out of every test: pyframe's user
+    config folder (platformdirs, on Linux) is then an empty folder of the test's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))

@@ -89,6 +89,26 @@ def test_remote_templates_accept_any_answer():
         data={"anything": "1"},
         answers_file={},
         suggested={"database": "x"},
+        organisation={"author_name": "Acme", "anything": "0"},
     )
     assert answers.data == {"project_name": "demo", "anything": "1"}
-    assert answers.defaults == {}
+    # The matrix's suggestions name built-in questions; the organisation's defaults are for all.
+    assert answers.defaults == {"author_name": "Acme"}
+
+
+def test_organisation_defaults_rank_below_the_matrix_and_skip_unasked_questions():
+    template = Template(
+        name="t",
+        source="t",
+        questions=(Question("project_name"), Question("ci"), Question("author_name")),
+    )
+    answers = gather(
+        template,
+        project_name="demo",
+        package_name=None,
+        data={},
+        answers_file={},
+        suggested={"ci": "github"},
+        organisation={"ci": "gitlab", "author_name": "Acme", "licence": "MIT"},
+    )
+    assert answers.defaults == {"ci": "github", "author_name": "Acme"}

@@ -9,10 +9,12 @@ template answers a choice implies.
 """
 
 import builtins
+import dataclasses
 import json
 import re
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 import yaml
@@ -21,7 +23,9 @@ from scaffold.errors import PyframeError
 from scaffold.matrix import (
     Matrix,
     Needs,
+    Reason,
     Recommendation,
+    Rule,
     check_needs,
     load_matrix,
     recommend,
@@ -522,6 +526,74 @@ def test_reasons_follow_the_input_order(matrix: Matrix) -> None:
         "flask",
         "django",
     ]
+
+
+# --- An organisation's bonus ----------------------------------------------------------------
+
+BONUS_BECAUSE = "your organisation's pyframe configuration weighs it up (/org/pyframe.toml:3)"
+
+
+def with_bonus(matrix: Matrix, **weights: int) -> Matrix:
+    """The matrix as ``scaffold.config.matrix_for`` builds it: a bonus rule without sources."""
+    return dataclasses.replace(matrix, bonus=Rule(MappingProxyType(weights), BONUS_BECAUSE, ()))
+
+
+def test_a_matrix_file_has_no_bonus(matrix: Matrix) -> None:
+    assert matrix.bonus is None
+
+
+def test_a_bonus_decides_a_close_call_and_touches_nothing_else(matrix: Matrix) -> None:
+    needs = Needs(kind="api")
+    plain = recommend(needs, matrix)
+    assert (plain.framework, dict(plain.scores)) == (
+        "fastapi",
+        {"django": 0, "fastapi": 4, "flask": 3},
+    )
+    boosted = recommend(needs, with_bonus(matrix, flask=2))
+    assert (boosted.framework, boosted.runner_up) == ("flask", "fastapi")
+    assert dict(boosted.scores) == {"django": 0, "fastapi": 4, "flask": 5}
+    # The answers' reasons are unchanged and come first; the bonus is one more, uncited, line.
+    assert boosted.reasons[: len(plain.reasons)] == plain.reasons
+    assert boosted.reasons[len(plain.reasons) :] == (Reason("flask", 2, BONUS_BECAUSE),)
+
+
+def test_a_bonus_does_not_override_a_strong_fit(matrix: Matrix) -> None:
+    recommendation = recommend(Needs(kind="cms", needs={"admin"}), with_bonus(matrix, fastapi=3))
+    assert recommendation.framework == "django"
+    assert Reason("fastapi", 3, BONUS_BECAUSE) in recommendation.reasons
+
+
+def test_a_bonus_applies_with_no_inputs_after_the_default(matrix: Matrix) -> None:
+    recommendation = recommend(Needs(), with_bonus(matrix, fastapi=3))
+    assert recommendation.framework == "fastapi"
+    assert dict(recommendation.scores) == {"django": 1, "fastapi": 3, "flask": 0}
+    default, bonus = recommendation.reasons[:2]
+    assert (default.framework, default.weight) == ("django", 1)
+    assert default.because.startswith("nothing said about the project yet")
+    assert bonus == Reason("fastapi", 3, BONUS_BECAUSE)
+
+
+def test_a_tie_made_by_a_bonus_is_still_explained(matrix: Matrix) -> None:
+    recommendation = recommend(Needs(kind="api"), with_bonus(matrix, flask=1))
+    assert recommendation.scores["fastapi"] == recommendation.scores["flask"] == 4
+    assert recommendation.framework == "fastapi"
+    bonus, tie = recommendation.reasons[-2:]
+    assert bonus == Reason("flask", 1, BONUS_BECAUSE)
+    assert "tie at 4 between fastapi, flask" in tie.because
+
+
+def test_bonus_reasons_add_up_to_the_scores(matrix: Matrix) -> None:
+    boosted = with_bonus(matrix, django=-1, flask=2)
+    for needs in [Needs(), Needs(kind="api", team="django"), Needs(needs={"admin"})]:
+        recommendation = recommend(needs, boosted)
+        for framework, score in recommendation.scores.items():
+            moved = sum(r.weight for r in recommendation.reasons if r.framework == framework)
+            assert moved == score
+
+
+def test_a_rule_without_sources_reads_without_a_citation() -> None:
+    assert Rule(MappingProxyType({"flask": 1}), "why", ()).reason == "why"
+    assert Rule(MappingProxyType({"flask": 1}), "why", ("A: x", "A: y")).reason == "why (A: x, y)"
 
 
 # --- Checking words --------------------------------------------------------------------------
