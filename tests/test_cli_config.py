@@ -165,3 +165,20 @@ def test_bad_configuration_and_sources_are_one_line_and_write_nothing(org, confi
     assert code == 2, out + err
     assert err.count("\n") == 1 and fragment in err, err
     assert sorted(p.name for p in work.iterdir()) == before
+
+
+def test_the_readme_example_is_a_valid_configuration(tmp_path):
+    from scaffold.config import load_config
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    example = next(
+        block.split("```", 1)[0]
+        for block in readme.split("```toml\n")[1:]
+        if block.startswith("[defaults]")
+    )
+    path = tmp_path / "pyframe.toml"
+    path.write_text(example)
+    loaded = load_config(path)
+    assert loaded.templates["acme-api"].vcs_ref == "v2.3.0"
+    assert loaded.framework_templates == {"fastapi": "acme-api"}
+    assert loaded.matrix_file == tmp_path / "acme-matrix.toml"

@@ -399,3 +399,26 @@ def test_shipped_history_is_older_than_this_release():
         assert templates.version_key(version) < current
         with templates.builtin_at(version) as root:
             assert all((root / name / "copier.yml").is_file() for name in templates.BUILTIN)
+
+
+def test_project_in_a_subfolder_of_a_larger_repository(tmp_path):
+    """A service in a monorepo: only its folder changes, the rest of the repository is untouched."""
+    template = tmp_path / "tpl"
+    release(template, V1, "v1.0.0")
+    repo = tmp_path / "monorepo"
+    project = repo / "services" / "svc"
+    assert main(["new", "svc", "--template", str(template), "-o", str(project), "-y"]) == 0
+    (repo / "other.txt").write_text("another team's file\n")
+    git(repo, "init", "-q")
+    commit_all(repo, "monorepo")
+    release(template, V2, "v2.0.0")
+    outcome = update(project)
+    assert (project / "LICENSE").exists() and not (project / "old.txt").exists()
+    assert {c.path for c in outcome.changes} == {
+        ".copier-answers.yml",
+        "LICENSE",
+        "README.md",
+        "old.txt",
+    }
+    changed = git(repo, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert all(line[3:].startswith("services/svc/") for line in changed)
