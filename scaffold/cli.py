@@ -175,7 +175,8 @@ def new(
     check_needs(needs, matrix)
     if template is None and framework is None and kind in settings.kind_templates:
         template = settings.kind_templates[kind]
-        print(f"{template}: {settings.origin(f'matrix.kind.{kind}')} maps --kind {kind} to it")
+        where = settings.origin(f"matrix.kind.{kind}")
+        print(f"Using template {template}: your configuration maps --kind {kind} to it ({where})")
     elif template is None and framework is None:
         if interactive and not (kind or need or team or scale):
             needs = ask_needs(matrix, needs)
@@ -184,7 +185,8 @@ def new(
         framework = result.framework
     if template is None and framework in settings.framework_templates:
         template = settings.framework_templates[framework]
-        print(f"{template}: {settings.origin(f'matrix.use.{framework}')} uses it for {framework}")
+        where = settings.origin(f"matrix.use.{framework}")
+        print(f"Using template {template} for {framework}, as your configuration says ({where})")
 
     suggested = suggested_answers(needs, framework, matrix) if framework else {}
     chosen = resolve(template or framework or "", settings.templates)

@@ -86,7 +86,7 @@ def test_kind_goes_straight_to_the_organisations_template(org):
     configure('[matrix.kind]\napi = "acme-api"\n')
     code, out, err = run("new", "svc", "--kind", "api", "-y")
     assert code == 0, err
-    assert "maps --kind api" in out and "pyframe.toml:2" in out
+    assert "maps --kind api to it" in out and "pyframe.toml:2" in out
     assert (work / "svc" / "ACME.md").exists()
 
 
@@ -95,7 +95,7 @@ def test_winning_framework_is_rendered_from_the_organisations_template(org):
     configure('[matrix.use]\nfastapi = "acme-api"\n')
     code, out, _ = run("new", "svc", "--kind", "ml-serving", "--need", "async", "-y")
     assert code == 0
-    assert "fastapi" in out and "uses it for fastapi" in out
+    assert "Using template acme-api for fastapi" in out and "pyframe.toml:2" in out
     assert (work / "svc" / "ACME.md").exists()
 
 
@@ -154,6 +154,7 @@ def test_templates_lists_registered_ones_with_source_and_pin(org, make_template)
         ("", ["new", "svc", "--template", "https://127.0.0.1:9/x.git", "-y"], "cannot use"),
         ("", ["new", "svc", "--config", "missing.toml", "-y"], "no such configuration file"),
         ("", ["add", "nowhere", "-y"], "unknown template 'nowhere'"),
+        ("", ["new", "svc", "--template", ".", "-y"], "is not a Copier template"),
         ("", ["update", "--check"], "has no .copier-answers.yml"),
     ],
 )
@@ -182,3 +183,15 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path):
     assert loaded.templates["acme-api"].vcs_ref == "v2.3.0"
     assert loaded.framework_templates == {"fastapi": "acme-api"}
     assert loaded.matrix_file == tmp_path / "acme-matrix.toml"
+
+
+def test_answers_file_that_does_not_fit_the_template_is_one_line(org):
+    configure, run, work = org
+    configure("")
+    other = work / "django-answers.yml"
+    other.write_text("_src_path: pyframe:django\napi: drf\ncache: redis\n")
+    before = sorted(p.name for p in work.iterdir())
+    code, _, err = run("new", "svc", "--framework", "flask", "-y", "--answers-file", str(other))
+    assert code == 2 and err.count("\n") == 1
+    assert "--answers-file: template 'flask' has no question 'api', 'cache'" in err
+    assert sorted(p.name for p in work.iterdir()) == before
