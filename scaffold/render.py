@@ -209,16 +209,8 @@ def _copy(
     skip_tasks: bool = False,
 ) -> dict[str, Any]:
     from copier import Settings, run_copy
-    from copier.errors import (
-        CopierError,
-        InteractiveSessionError,
-        UnsafeTemplateError,
-        UserMessageError,
-    )
-    from jinja2 import TemplateError
-    from plumbum import ProcessExecutionError
 
-    try:
+    with copier_errors(repr(template.name)):
         worker = run_copy(
             template.source,
             target,
@@ -236,28 +228,6 @@ def _copy(
             overwrite=True,  # the scratch folder is ours and empty
             **({"answers_file": answers_file} if answers_file else {}),
         )
-    except UnsafeTemplateError as exc:
-        raise PyframeError(
-            f"template {template.name!r} runs tasks, migrations or Jinja extensions on your "
-            "machine; read it, then pass --trust if you trust it"
-        ) from exc
-    except InteractiveSessionError as exc:
-        raise PyframeError(
-            f"template {template.name!r} needs answers and there is no terminal to ask: "
-            "pass --defaults, --data KEY=VALUE or --answers-file FILE"
-        ) from exc
-    except UserMessageError as exc:
-        raise PyframeError(f"template {template.name!r}: {_one_line(exc)}") from exc
-    except ProcessExecutionError as exc:
-        raise PyframeError(
-            f"cannot use template {template.name!r}: {_one_line(exc.stderr or exc)}"
-        ) from exc
-    except TemplateError as exc:
-        raise PyframeError(
-            f"template {template.name!r} failed to render: {_one_line(exc)}"
-        ) from exc
-    except (CopierError, ValueError) as exc:
-        raise PyframeError(f"template {template.name!r}: {_one_line(exc)}") from exc
     if answers_file and (
         not (target / answers_file).is_file()
         or (answers_file != MAIN_ANSWERS and (target / MAIN_ANSWERS).exists())
@@ -276,21 +246,63 @@ def stamp_builtin(answers_path: Path, name: str, version: str | None) -> None:
 
     Copier would record the path of the installed package, which breaks as soon as pyframe is
     upgraded or the project is cloned elsewhere; ``pyframe update`` reads these two keys to find
-    the template version the project was generated from. Only those two lines change, so the
-    file keeps Copier's layout.
+    the template version the project was generated from.
     """
-    if not answers_path.is_file():
-        return
+    if answers_path.is_file():
+        record_source(answers_path, f"{BUILTIN_PREFIX}{name}", f"v{version}" if version else None)
+
+
+def record_source(answers_path: Path, source: str, commit: str | None) -> None:
+    """Set ``_src_path`` and ``_commit`` in an answers file, changing only those two lines so
+    the file keeps Copier's layout (``update`` points Copier at a scratch copy this way too)."""
     lines = [
         line
         for line in answers_path.read_text(encoding="utf-8").splitlines()
         if not line.startswith(("_src_path:", "_commit:"))
     ]
     at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-    stamp = [f"_commit: v{version}"] if version else []
-    stamp.append(f"_src_path: {BUILTIN_PREFIX}{name}")
-    lines[at:at] = stamp
+    lines[at:at] = [*([f"_commit: {commit}"] if commit else []), f"_src_path: {source}"]
     answers_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def copier_errors(template: str) -> Iterator[None]:
+    """Turn what Copier raises into one-line errors a person can act on.
+
+    Copier reports bad answers, untrusted templates, unreachable sources and Jinja mistakes as
+    several exception types with multi-line messages; pyframe's contract is one line, exit 2.
+    ``update`` uses this too, so both commands word the same failure the same way.
+    """
+    from copier.errors import (
+        CopierError,
+        InteractiveSessionError,
+        UnsafeTemplateError,
+        UserMessageError,
+    )
+    from jinja2 import TemplateError
+    from plumbum import ProcessExecutionError
+
+    try:
+        yield
+    except UnsafeTemplateError as exc:
+        raise PyframeError(
+            f"template {template} runs tasks, migrations or Jinja extensions on your "
+            "machine; read it, then pass --trust if you trust it"
+        ) from exc
+    except InteractiveSessionError as exc:
+        raise PyframeError(
+            f"template {template} needs answers and there is no terminal to ask: "
+            "pass --defaults, --data KEY=VALUE or --answers-file FILE"
+        ) from exc
+    except UserMessageError as exc:
+        raise PyframeError(f"template {template}: {_one_line(exc)}") from exc
+    except ProcessExecutionError as exc:
+        reason = _one_line(exc.stderr or exc)
+        raise PyframeError(f"cannot use template {template}: {reason}") from exc
+    except TemplateError as exc:
+        raise PyframeError(f"template {template} failed to render: {_one_line(exc)}") from exc
+    except (CopierError, ValueError) as exc:
+        raise PyframeError(f"template {template}: {_one_line(exc)}") from exc
 
 
 def _public_answers(combined: Mapping[str, Any], template: Template) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import PyframeError
-from .render import MAIN_ANSWERS
+from .render import MAIN_ANSWERS, copier_errors, record_source
 from .templates import (
     BUILTIN_PREFIX,
     builtin_at,
@@ -310,7 +310,7 @@ def _update_layer(
         else:
             source = _source_url(layer, project)
             target_ref = vcs_ref
-        _record_source(answers, source, layer.version)
+        record_source(answers, source, layer.version)
         _git(*_GIT_IDENTITY, "commit", "--quiet", "--no-verify", "--allow-empty", "-am",
              "pyframe: source", cwd=work)  # fmt: skip
         _run_copier_update(
@@ -328,11 +328,8 @@ def _run_copier_update(
     trust: bool,
 ) -> None:
     from copier import Settings, run_update
-    from copier.errors import CopierError, UnsafeTemplateError, UserMessageError
-    from jinja2 import TemplateError
-    from plumbum import ProcessExecutionError
 
-    try:
+    with copier_errors(layer.label):
         run_update(
             work,
             answers_file=layer.answers_file,
@@ -345,19 +342,6 @@ def _run_copier_update(
             conflict=conflict,
             quiet=True,
         )
-    except UnsafeTemplateError as exc:
-        raise PyframeError(
-            f"template {layer.label} runs tasks, migrations or Jinja extensions on your machine; "
-            "read it, then pass --trust if you trust it"
-        ) from exc
-    except UserMessageError as exc:
-        raise PyframeError(f"{layer.answers_file}: {_first_line(exc)}") from exc
-    except ProcessExecutionError as exc:
-        raise PyframeError(
-            f"cannot update from template {layer.label}: {_first_line(exc.stderr or exc)}"
-        ) from exc
-    except (CopierError, TemplateError, ValueError) as exc:
-        raise PyframeError(f"template {layer.label}: {_first_line(exc)}") from exc
 
 
 @contextmanager
@@ -382,18 +366,6 @@ def _builtin_repository(
     yield str(repository)
 
 
-def _record_source(answers: Path, source: str, version: str | None) -> None:
-    """Point the scratch clone's answers file at the template Copier should read."""
-    lines = [
-        line
-        for line in answers.read_text(encoding="utf-8").splitlines()
-        if not line.startswith(("_src_path:", "_commit:"))
-    ]
-    at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-    lines[at:at] = [*([f"_commit: {version}"] if version else []), f"_src_path: {source}"]
-    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def _restore_source(answers: Path, original: str) -> None:
     """Put the recorded ``_src_path`` back; keep the ``_commit`` and answers Copier wrote."""
     recorded = next((line for line in original.splitlines() if line.startswith("_src_path:")), None)
@@ -405,7 +377,7 @@ def _restore_source(answers: Path, original: str) -> None:
     text = answers.read_text(encoding="utf-8")
     commit = next((line for line in text.splitlines() if line.startswith("_commit:")), None)
     version = commit.partition(":")[2].strip() if commit else None
-    _record_source(answers, source, version)
+    record_source(answers, source, version)
 
 
 # --- What changed -----------------------------------------------------------------------------
