@@ -6,11 +6,7 @@ test renders with Copier through pytest-copie and inspects the files.
 
 from __future__ import annotations
 
-import re
-import shutil
 import subprocess
-import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +54,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "web-celery-gitlab": {"background_jobs": "celery", "ci": "gitlab"},
 }
 
+
 @pytest.fixture(scope="module")
 def render(render_variant):
     """Render a named variant of this module's VARIANTS (once per session)."""
     return lambda variant: render_variant("flask", VARIANTS[variant])
-
-
-
-
 
 
 def files(project: Path) -> set[str]:
@@ -97,7 +90,9 @@ def test_defaults_render_the_web_flavour_on_sqlite(render):
         "migrations/alembic.ini",
         "migrations/script.py.mako",
         "migrations/versions/0001_initial_schema.py",
+        "tests/__init__.py",
         "tests/conftest.py",
+        "tests/helpers.py",
         "tests/test_auth.py",
         "tests/test_items.py",
         "tests/test_migrations.py",
@@ -255,12 +250,61 @@ def test_gunicorn_runs_the_factory_with_gthread_workers(render):
         assert f'"{variable}"' in text or f"'{variable}'" in text, variable
 
 
+def test_liveness_is_answered_by_a_wsgi_middleware_around_the_whole_app(render):
+    project = render("defaults")
+    health = (project / "demo/health.py").read_text()
+    init = (project / "demo/__init__.py").read_text()
+
+    assert "class LivenessMiddleware:" in health
+    assert '@bp.get("/health")' not in health
+    assert '@bp.get("/ready")' in health
+    # Installed last, so it wraps TrustedProxyFix and Flask: nothing else runs for /health.
+    install = "app.wsgi_app = health.LivenessMiddleware(app.wsgi_app)"
+    assert init.index("security.init_app(app)") < init.index(install)
+    assert init.rstrip().endswith(f"{install}\n    return app")
+    security = (project / "demo/security.py").read_text()
+    assert 'EXEMPT_ENDPOINTS = frozenset({"health.ready"})' in security
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_tests_share_helpers_through_a_module_not_conftest(render, variant):
+    tests = render(variant) / "tests"
+
+    assert (tests / "__init__.py").is_file()
+    helpers = (tests / "helpers.py").read_text()
+    assert "def make_config(" in helpers
+    assert "MIGRATIONS = " in helpers
+    conftest = (tests / "conftest.py").read_text()
+    assert "def make_config(" not in conftest
+    assert "from .helpers import " in conftest
+    for path in tests.glob("*.py"):
+        text = path.read_text()
+        assert "from conftest import" not in text, path.name
+        assert "import conftest" not in text, path.name
+
+
+def test_gunicorn_checks_the_configuration_once_before_any_worker_starts(render):
+    text = (render("defaults") / "gunicorn.conf.py").read_text()
+
+    assert "from demo.config import ConfigError, load_config" in text
+    check = text.index("load_config(os.environ)")
+    assert text.index("load_dotenv()") < check < text.index("wsgi_app = ")
+    assert 'sys.exit(f"Configuration error: {error}")' in text
+
+
+def test_make_test_measures_coverage(render):
+    config = pyproject(render("defaults"))
+
+    assert "--cov" in config["tool"]["pytest"]["ini_options"]["addopts"].split()
+    assert config["tool"]["coverage"]["report"]["fail_under"] == 90
+
+
 def test_makefile_honours_python_and_venv(render):
     makefile = (render("defaults") / "Makefile").read_text()
 
     assert "VENV ?= .venv" in makefile
     assert "PYTHON ?= python3" in makefile
-    assert '--python $(PYTHON)' in makefile
+    assert "--python $(PYTHON)" in makefile
     assert "check-migrations: migrate" in makefile
 
 

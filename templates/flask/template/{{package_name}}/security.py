@@ -1,7 +1,8 @@
 """Transport security: trusted proxies, allowed hosts, HTTPS, CORS and the response headers.
 
-``/health`` and ``/ready`` are exempt from the host check and the HTTPS redirect, so that a
-container health check or a load balancer can call them over plain HTTP on any address.
+``/ready`` is exempt from the host check and the HTTPS redirect, so that a container health
+check or a load balancer can call it over plain HTTP on any address; ``/health`` is answered
+before any of this runs (``health.LivenessMiddleware``).
 """
 
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from flask import Flask, Response, abort, current_app, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
 
-EXEMPT_ENDPOINTS = frozenset({"health.health", "health.ready"})
+EXEMPT_ENDPOINTS = frozenset({"health.ready"})
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
