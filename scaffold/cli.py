@@ -40,6 +40,12 @@ NeedOpt = Annotated[
 TeamOpt = Annotated[
     str | None, typer.Option("--team", help="What the team knows: django, fastapi, flask, new.")
 ]
+TrustOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trust", help="Allow a template that is not built in to run tasks or migrations."
+    ),
+]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option(
@@ -142,10 +148,7 @@ def new(
         bool,
         typer.Option("--force", help="Add the project to a non-empty folder, keeping its files."),
     ] = False,
-    trust: Annotated[
-        bool,
-        typer.Option("--trust", help="Allow a non-built-in template to run tasks/migrations."),
-    ] = False,
+    trust: TrustOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Create a project: recommend a framework, then render its skeleton into ./NAME."""
@@ -243,10 +246,7 @@ def update(
         list[str] | None,
         typer.Option("--data", "-d", help="Answer a new question: KEY=VALUE (repeatable)."),
     ] = None,
-    trust: Annotated[
-        bool,
-        typer.Option("--trust", help="Allow a non-built-in template to run tasks/migrations."),
-    ] = False,
+    trust: TrustOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Bring a project to the newest version of its template(s), keeping your edits."""
@@ -291,10 +291,7 @@ def add(
     defaults: Annotated[
         bool, typer.Option("--defaults", "-y", help="Take every default; ask nothing.")
     ] = False,
-    trust: Annotated[
-        bool,
-        typer.Option("--trust", help="Allow the template to run tasks/migrations."),
-    ] = False,
+    trust: TrustOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Apply a second template (a layer) on top of a project, with its own answers file."""
