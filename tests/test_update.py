@@ -182,6 +182,19 @@ def test_pretend_reports_and_writes_nothing(generated, capsys):
     assert "changed  README.md" in out
 
 
+def test_pretend_reports_conflicts_it_would_leave_and_writes_nothing(generated, capsys):
+    template, project = generated
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("para 7\n", "para 7, our wording\n"))
+    commit_all(project)
+    release(template, V2, "v2.0.0")
+    before = snapshot(project)
+    assert main(["update", str(project), "--pretend"]) == 1
+    assert snapshot(project) == before
+    err = capsys.readouterr().err
+    assert "the update would leave these" in err and "README.md" in err
+
+
 def test_check_says_up_to_date_or_names_both_versions(generated, capsys):
     template, project = generated
     assert main(["update", str(project), "--check"]) == 0
