@@ -349,3 +349,29 @@ def test_framework_has_no_default(template_repo, tmp_path):
             defaults=True,
             quiet=True,
         )
+
+
+def test_pyframe_update_keeps_a_plain_copier_project_current(template_repo, tmp_path):
+    """A project made with plain Copier from the repository is updated by ``pyframe update``."""
+    repo = tmp_path / "repo"
+    shutil.copytree(template_repo, repo, symlinks=True)
+    project = tmp_path / "svc"
+    render_plain(repo, project, "flask", {}, via="api")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "generated")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nOur notes.\n")
+    _git(project, "commit", "-q", "-am", "notes")
+    template_readme = repo / "templates" / "flask" / "template" / "README.md.jinja"
+    template_readme.write_text("Released again.\n\n" + template_readme.read_text())
+    _git(repo, "commit", "-q", "-am", "next release")
+    _git(repo, "tag", "v9.9.10")
+
+    assert main(["update", str(project)]) == 0
+    text = readme.read_text()
+    assert text.startswith("Released again.\n") and text.endswith("\nOur notes.\n")
+    recorded = yaml.safe_load((project / ANSWERS).read_text())
+    assert recorded["_commit"] == "v9.9.10"
+    assert recorded["_src_path"] == str(repo)
+    assert recorded["framework"] == "flask"
