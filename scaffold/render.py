@@ -113,21 +113,18 @@ def add_layer(
             "`pyframe update` updates it"
         )
     known = {q.name for q in template.questions}
-    defaults = {
-        key: value for key, value in _project_answers(project).items() if not known or key in known
-    }
-    rendered = render(
+    suggested = {**(defaults or {}), **_project_answers(project)}
+    return render(
         template,
         project,
         data=data,
-        user_defaults=defaults,
+        user_defaults={k: v for k, v in suggested.items() if not known or k in known},
         interactive=interactive,
         force=True,
         trust=trust,
         vcs_ref=vcs_ref,
         answers_file=answers_file,
     )
-    return rendered
 
 
 def layer_answers_file(name: str) -> str:

@@ -195,3 +195,24 @@ def test_answers_file_that_does_not_fit_the_template_is_one_line(org):
     assert code == 2 and err.count("\n") == 1
     assert "--answers-file: template 'flask' has no question 'api', 'cache'" in err
     assert sorted(p.name for p in work.iterdir()) == before
+
+
+def test_a_layer_takes_the_projects_answers_then_the_organisations_defaults(org, make_template):
+    configure, run, work = org
+    configure('[defaults]\nauthor_name = "Acme Platform"\nowner = "platform-team"\n')
+    assert run("new", "svc", "--template", "acme-api", "-y")[0] == 0
+    layer = make_template(
+        {
+            "copier.yml": "_subdirectory: layer\nauthor_name:\n  type: str\n  default: x\n"
+            "owner:\n  type: str\n  default: nobody\n",
+            "layer/OWNERS.jinja": "{{ owner }} ({{ author_name }})\n",
+            "layer/{{_copier_conf.answers_file}}.jinja": "{{ _copier_answers|to_nice_yaml }}",
+        }
+    )
+    (work / "svc" / ".copier-answers.yml").write_text(
+        (work / "svc" / ".copier-answers.yml").read_text().replace("Acme Platform", "Svc Team")
+    )
+    code, _, err = run("add", str(layer), str(work / "svc"), "-y")
+    assert code == 0, err
+    # author_name: the project's own answer wins; owner: only the organisation gives one.
+    assert (work / "svc" / "OWNERS").read_text() == "platform-team (Svc Team)\n"
