@@ -67,7 +67,7 @@ import platformdirs
 
 from .errors import PyframeError
 from .matrix import Matrix, Rule, load_matrix
-from .templates import BUILTIN
+from .templates import BUILTIN, is_remote
 
 __all__ = [
     "CONFIG_NAME",
@@ -87,8 +87,6 @@ _TEMPLATE_KEYS = ("source", "vcs_ref", "description")
 _BUILTIN_KEYS = ("vcs_ref", "description")
 _MATRIX_KEYS = ("file", "bonus", "kind", "use")
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
-# The same prefixes ``templates.resolve`` treats as remote; anything else is a path.
-_REMOTE_PREFIXES = ("gh:", "gl:", "git@", "git+", "https://", "http://", "ssh://", "file://")
 _TOML_PLACE = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
 
 # A TOML key path as the line scan sees it: ("templates", "acme-api", "source").
@@ -441,7 +439,7 @@ class _Reader:
 
     def source(self, source: str) -> str:
         """A git URL or shortcut as given; a path made absolute against the file's folder."""
-        if source.startswith(_REMOTE_PREFIXES):
+        if is_remote(source):
             return source
         return str((self.folder / Path(source).expanduser()).resolve())
 

@@ -54,7 +54,7 @@ class Template:
 
     @property
     def is_local(self) -> bool:
-        return not self.source.startswith(_REMOTE_PREFIXES)
+        return not is_remote(self.source)
 
 
 def builtin_root() -> Path:
@@ -191,7 +191,7 @@ def resolve(source: str, registered: Mapping[str, Any] | None = None) -> Templat
             questions=read_questions(path),
             pin=entry.vcs_ref if entry is not None else None,
         )
-    if source.startswith(_REMOTE_PREFIXES) or source.endswith(".git"):
+    if is_remote(source):
         return Template(name=source, source=source)
     path = Path(source).expanduser()
     if not path.exists():
@@ -215,7 +215,7 @@ def checkout(template: Template, into: Path, vcs_ref: str | None = None) -> Temp
         return template
     import subprocess
 
-    url = _clone_url(template.source)
+    url = clone_url(template.source)
     command = [
         "git",
         "clone",
@@ -236,7 +236,12 @@ def checkout(template: Template, into: Path, vcs_ref: str | None = None) -> Temp
     return Template(name=name, source=str(into), version=vcs_ref, questions=read_questions(into))
 
 
-def _clone_url(source: str) -> str:
+def is_remote(source: str) -> bool:
+    """Whether ``source`` names a git repository (URL or shortcut) rather than a folder."""
+    return source.startswith(_REMOTE_PREFIXES) or source.endswith(".git")
+
+
+def clone_url(source: str) -> str:
     """Expand Copier's ``gh:``/``gl:`` shortcuts and drop a ``git+`` prefix."""
     for prefix, host in (("gh:", "https://github.com/"), ("gl:", "https://gitlab.com/")):
         if source.startswith(prefix):

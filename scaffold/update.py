@@ -38,7 +38,9 @@ from .templates import (
     BUILTIN_PREFIX,
     builtin_at,
     builtin_name,
+    clone_url,
     current_version,
+    is_remote,
     normalise_version,
     version_key,
 )
@@ -199,13 +201,10 @@ def _newest_tag(url: str) -> str | None:
 
 
 def _source_url(layer: Layer, project: Path) -> str:
-    """A recorded local path is relative to the project; make it usable from anywhere."""
+    """A URL git understands; a recorded relative path is taken relative to the project."""
     source = layer.source
-    if source.startswith(("gh:", "gl:")):
-        host = "https://github.com/" if source.startswith("gh:") else "https://gitlab.com/"
-        return host + source[3:]
-    if "://" in source or source.startswith("git@"):
-        return source.removeprefix("git+")
+    if is_remote(source):
+        return clone_url(source)
     path = Path(source).expanduser()
     return str(path if path.is_absolute() else (project / path).resolve())
 
@@ -248,8 +247,8 @@ def update(
             if state.up_to_date:
                 continue
             _check_direction(state)
-            _update_layer(layer, project, work, scratch, ref, conflict, data or {}, trust)
-            _git(*_GIT_IDENTITY, "add", "--all", ".", cwd=clone)
+            _update_layer(state, project, work, scratch, ref, conflict, data or {}, trust)
+            _git("add", "--all", ".", cwd=clone)
             _git(*_GIT_IDENTITY, "commit", "--quiet", "--no-verify", "--allow-empty",
                  "-m", f"update {layer.answers_file}", cwd=clone)  # fmt: skip
         changes = _changes(clone, start, subdir)
@@ -288,7 +287,7 @@ def _check_direction(state: Status) -> None:
 
 
 def _update_layer(
-    layer: Layer,
+    state: Status,
     project: Path,
     work: Path,
     scratch: Path,
@@ -297,12 +296,16 @@ def _update_layer(
     data: Mapping[str, Any],
     trust: bool,
 ) -> None:
-    """Run Copier's update for one layer inside the scratch clone."""
+    """Run Copier's update for one layer inside the scratch clone.
+
+    The answers file is pointed at a source Copier can read (the built-in history repository,
+    or a recorded relative path made absolute) for the run, and at the recorded source again
+    afterwards, keeping the ``_commit`` Copier wrote.
+    """
+    layer = state.layer
     answers = work / layer.answers_file
-    original = answers.read_text(encoding="utf-8")
     with ExitStack() as stack:
         if layer.builtin:
-            state = _status(layer, project, vcs_ref)
             source = stack.enter_context(
                 _builtin_repository(layer.builtin, state.current, state.newest, scratch)
             )
@@ -316,7 +319,7 @@ def _update_layer(
         _run_copier_update(
             work, layer, target_ref, conflict, data, trust or layer.builtin is not None
         )
-    _restore_source(answers, original)
+    record_source(answers, layer.label, _recorded_commit(answers))
 
 
 def _run_copier_update(
@@ -366,18 +369,11 @@ def _builtin_repository(
     yield str(repository)
 
 
-def _restore_source(answers: Path, original: str) -> None:
-    """Put the recorded ``_src_path`` back; keep the ``_commit`` and answers Copier wrote."""
-    recorded = next((line for line in original.splitlines() if line.startswith("_src_path:")), None)
-    if recorded is None or not answers.is_file():
-        return
-    source = recorded.partition(":")[2].strip()
-    if builtin_name(source):
-        source = f"{BUILTIN_PREFIX}{builtin_name(source)}"
-    text = answers.read_text(encoding="utf-8")
-    commit = next((line for line in text.splitlines() if line.startswith("_commit:")), None)
-    version = commit.partition(":")[2].strip() if commit else None
-    record_source(answers, source, version)
+def _recorded_commit(answers: Path) -> str | None:
+    """The ``_commit`` an answers file records (Copier writes the version it updated to)."""
+    lines = answers.read_text(encoding="utf-8").splitlines()
+    commit = next((line for line in lines if line.startswith("_commit:")), None)
+    return commit.partition(":")[2].strip() if commit else None
 
 
 # --- What changed -----------------------------------------------------------------------------
