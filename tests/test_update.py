@@ -116,12 +116,20 @@ def test_update_keeps_edits_and_brings_every_template_change(generated, capsys):
     assert git(project, "status", "--porcelain")
 
 
-def test_conflicting_edit_leaves_markers_keeps_ours_and_fails(generated, capsys):
+@pytest.fixture
+def conflicting(generated) -> Path:
+    """The generated project after we reworded para 7, which v2 of the template rewords too."""
     template, project = generated
     readme = project / "README.md"
     readme.write_text(readme.read_text().replace("para 7\n", "para 7, our wording\n"))
     commit_all(project)
     release(template, V2, "v2.0.0")
+    return project
+
+
+def test_conflicting_edit_leaves_markers_keeps_ours_and_fails(conflicting, capsys):
+    project = conflicting
+    readme = project / "README.md"
     assert main(["update", str(project)]) == 1
     text = readme.read_text()
     assert "para 7, our wording" in text
@@ -135,12 +143,9 @@ def test_conflicting_edit_leaves_markers_keeps_ours_and_fails(generated, capsys)
     assert main(["update", str(project), "--check"]) == 1
 
 
-def test_rej_conflicts_are_listed_and_fail(generated, capsys):
-    template, project = generated
+def test_rej_conflicts_are_listed_and_fail(conflicting, capsys):
+    project = conflicting
     readme = project / "README.md"
-    readme.write_text(readme.read_text().replace("para 7\n", "para 7, our wording\n"))
-    commit_all(project)
-    release(template, V2, "v2.0.0")
     assert main(["update", str(project), "--conflict", "rej"]) == 1
     # With --conflict rej the template's version is written and the person's rejected hunk is
     # kept beside it, so their text is still on disk.
@@ -182,12 +187,8 @@ def test_pretend_reports_and_writes_nothing(generated, capsys):
     assert "changed  README.md" in out
 
 
-def test_pretend_reports_conflicts_it_would_leave_and_writes_nothing(generated, capsys):
-    template, project = generated
-    readme = project / "README.md"
-    readme.write_text(readme.read_text().replace("para 7\n", "para 7, our wording\n"))
-    commit_all(project)
-    release(template, V2, "v2.0.0")
+def test_pretend_reports_conflicts_it_would_leave_and_writes_nothing(conflicting, capsys):
+    project = conflicting
     before = snapshot(project)
     assert main(["update", str(project), "--pretend"]) == 1
     assert snapshot(project) == before
