@@ -569,18 +569,17 @@ def _print_preview(rendered: Any) -> None:
 
 
 def _print_done(rendered: Any, destination: Path | None) -> None:
-    from rich.console import Console
-
-    console = Console()
+    # Plain print: paths are shown as they are (rich would read "[b]" in a path as markup), and
+    # the common case, ``new --framework F``, does not pay for importing rich.
     verb = "Created" if destination is not None else "Added to"
-    console.print(f"{verb} {rendered.destination} ({len(rendered.files)} files).")
+    print(f"{verb} {rendered.destination} ({len(rendered.files)} files).")
     for kept in rendered.kept:
-        console.print(f"  kept your {kept}; the template's version is {kept}.pyframe-new")
+        print(f"  kept your {kept}; the template's version is {kept}.pyframe-new")
     if destination is None:
         return
-    console.print("Next:")
+    print("Next:")
     for command in (f"cd {destination}", "make install", "make run"):
-        console.print(f"  {command}", markup=False, highlight=False)
+        print(f"  {command}")
 
 
 def _print_check(statuses: Any, conflicts: Any) -> None:
@@ -600,24 +599,21 @@ def _print_check(statuses: Any, conflicts: Any) -> None:
 
 
 def _print_update(outcome: Any, conflict: str) -> None:
-    from rich.console import Console
-
-    console = Console()
     for state in outcome.statuses:
         what = (
             f"up to date at {state.current}"
             if state.up_to_date
             else f"{state.current} -> {state.newest}"
         )
-        console.print(f"{state.layer.answers_file}: {what}", markup=False, highlight=False)
+        print(f"{state.layer.answers_file}: {what}")
     marks = {"A": "added", "M": "changed", "D": "removed"}
     if outcome.changes:
         title = "changed" if outcome.applied else "would change (--pretend: nothing written)"
-        console.print(f"{len(outcome.changes)} files {title}:", markup=False, highlight=False)
+        print(f"{len(outcome.changes)} files {title}:")
     for change in outcome.changes:
-        console.print(f"  {marks[change.status]:8} {change.path}", markup=False, highlight=False)
+        print(f"  {marks[change.status]:8} {change.path}")
     if not outcome.changes:
-        console.print("Nothing to change.")
+        print("Nothing to change.")
     if outcome.conflicts:
         where = "between <<<<<<< and >>>>>>> markers" if conflict == "inline" else "in FILE.rej"
         verb = "resolve them, then commit" if outcome.applied else "the update would leave these"
@@ -626,7 +622,7 @@ def _print_update(outcome: Any, conflict: str) -> None:
             print(f"  {found.path}", file=sys.stderr)
         raise typer.Exit(1)
     if outcome.applied:
-        console.print("Review with `git diff`, then commit.", markup=False, highlight=False)
+        print("Review with `git diff`, then commit.")
 
 
 def _print_variants(variants: list[Any], *, to_stderr: bool) -> None:

@@ -149,6 +149,26 @@ def test_output_chooses_the_folder(cli, tmp_path):
     assert "cd deep/place" in out
 
 
+def test_paths_are_printed_as_they_are(cli, tmp_path):
+    code, out, _ = cli("new", "svc", "--framework", "flask", "-y", "--output", "a[b]")
+    assert code == 0
+    assert out.startswith(f"Created {tmp_path / 'a[b]'} (")
+    assert "  cd a[b]\n" in out
+
+
+def test_new_with_a_framework_does_not_load_rich(tmp_path):
+    """What ``new --framework F`` prints is plain text, so it need not pay for importing rich."""
+    code = (
+        "import sys; from scaffold.cli import main; "
+        "code = main(['new', 'svc', '--framework', 'flask', '-y']); "
+        "print(code, 'rich' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert run.stderr.strip().splitlines()[-1] == "0 False"
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
