@@ -10,6 +10,12 @@ with a warm uv cache, each skeleton's ``/health`` and authenticated 50-row items
 production server with one worker against PostgreSQL (wrk -t2 -c32), and ``pyframe smoke``
 (one variant, and every built-in template pairwise).
 
+pyframe is measured as a user installs it: the script builds a fresh virtualenv in a scratch
+folder, installs this checkout's wheel there with bytecode compiled (``uv pip install
+--compile-bytecode``, as ``pip install`` does) and runs itself again from it. ``--here`` measures
+the environment it was started from instead (an editable checkout, say), after compiling its
+bytecode.
+
 Needs: hyperfine and wrk (Debian: ``apt-get install hyperfine wrk``), the psql client, and a
 PostgreSQL server (``--database-url``, default postgresql://postgres@127.0.0.1:5432/postgres).
 This is not a test: it prints figures and never fails on them.
@@ -42,6 +48,7 @@ BIN = Path(sys.executable).parent
 PYFRAME = str(BIN / "pyframe")
 FRAMEWORKS = ("django", "fastapi", "flask")
 SECTIONS = ("startup", "render", "memory", "green", "http", "smoke")
+INSTALL_NOTE = "PYFRAME_BENCH_INSTALL"
 
 
 @dataclass
@@ -428,9 +435,56 @@ def machine() -> dict[str, str]:
         "uv": version([str(BIN / "uv"), "--version"]),
         "hyperfine": version(["hyperfine", "--version"]),
         "wrk": version(["wrk", "-v"]),
-        "bytecode": "compiled before measuring (as pip install does)",
+        "install": os.environ.get(INSTALL_NOTE, "the running environment, bytecode compiled"),
         "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
+
+
+def rerun_from_a_fresh_install(argv: list[str]) -> int:
+    """Install this checkout's wheel into a scratch virtualenv and run the script from there.
+
+    An editable install measures the wrong thing: its modules are found through a path hook and,
+    under ``PYTHONDONTWRITEBYTECODE``, recompiled on every run. A wheel with compiled bytecode is
+    what ``pip install pyframe-cli`` gives a user."""
+    uv = shutil.which("uv", path=str(BIN)) or shutil.which("uv")
+    if uv is None:
+        sys.exit("benchmarks/run.py: uv is needed to build the scratch install (pip install uv)")
+    with tempfile.TemporaryDirectory(prefix="pyframe-bench-venv-") as scratch:
+        venv = Path(scratch) / "venv"
+        print(f"[install] a fresh virtualenv in {venv} ...", file=sys.stderr, flush=True)
+        run([uv, "venv", "-q", "--python", sys.executable, str(venv)])
+        python = venv / "bin" / "python"
+        # uv itself comes along: generated projects' `make install` and the smoke use it.
+        run(
+            [
+                uv,
+                "pip",
+                "install",
+                "-q",
+                "--compile-bytecode",
+                "--python",
+                str(python),
+                str(ROOT),
+                "uv",
+            ]
+        )
+        env = {
+            **os.environ,
+            INSTALL_NOTE: "a fresh virtualenv: this checkout's wheel, bytecode compiled",
+        }
+        return subprocess.run([str(python), __file__, *argv, "--here"], env=env).returncode
+
+
+def compile_bytecode() -> None:
+    """Compile the environment's bytecode and pyframe's own, as ``pip install`` does (uv does
+    not by default): without it every run would compile Copier and prompt_toolkit again (about
+    0.6 s), which no user pays."""
+    import sysconfig
+
+    import scaffold
+
+    paths = {sysconfig.get_paths()["purelib"], str(Path(scaffold.__file__).parent)}
+    run([sys.executable, "-m", "compileall", "-q", "-j", "0", *sorted(paths)])
 
 
 def main() -> int:
@@ -438,6 +492,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, shorter loads")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--here",
+        action="store_true",
+        help="measure the running environment instead of a fresh install of this checkout",
+    )
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
     )
@@ -452,12 +511,10 @@ def main() -> int:
             f"missing {', '.join(missing)} (Debian: apt-get install hyperfine wrk "
             "postgresql-client)"
         )
+    if not args.here:
+        return rerun_from_a_fresh_install(sys.argv[1:])
     runs = 5 if args.quick else 10
-    # pip compiles bytecode at install time, uv does not by default: without it every run would
-    # pay for compiling copier and prompt_toolkit again (about 0.6 s), which no user pays.
-    import sysconfig
-
-    run([sys.executable, "-m", "compileall", "-q", "-j", "0", sysconfig.get_paths()["purelib"]])
+    compile_bytecode()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="pyframe-bench-") as scratch:
         work = Path(scratch)
