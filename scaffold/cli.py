@@ -269,6 +269,7 @@ def update(
         data=parse_data(data or ()),
         trust=trust,
         pins=pins,
+        on_layer=_print_updating,
     )
     _print_update(outcome, conflict)
 
@@ -596,6 +597,12 @@ def _print_check(statuses: Any, conflicts: Any) -> None:
         print(f"conflict left from an update: {found.path} ({found.kind})")
     if behind or conflicts:
         raise typer.Exit(1)
+
+
+def _print_updating(state: Any) -> None:
+    """Progress goes to stderr, so stdout stays the report of what changed."""
+    label = f"{state.layer.answers_file} ({state.layer.label})"
+    print(f"updating {label}: {state.current} -> {state.newest} ...", file=sys.stderr, flush=True)
 
 
 def _print_update(outcome: Any, conflict: str) -> None:

@@ -26,7 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,12 +221,15 @@ def update(
     data: Mapping[str, Any] | None = None,
     trust: bool = False,
     pins: Mapping[str, str] | None = None,
+    on_layer: Callable[[Status], None] | None = None,
 ) -> Outcome:
     """Update every layer of ``project``; with ``pretend`` report the changes and write nothing.
 
     ``vcs_ref`` is the target version of the main template; other layers go to the version
     ``pins`` (template source -> ref, from the configuration) names, or their newest. New
-    questions take their defaults unless ``data`` answers them.
+    questions take their defaults unless ``data`` answers them. ``on_layer`` is told before each
+    layer that is behind is updated: a git template's update can take a while, and saying which
+    one is running is better than silence.
     """
     project = project.absolute()
     layers = find_layers(project)
@@ -247,6 +250,8 @@ def update(
             if state.up_to_date:
                 continue
             _check_direction(state)
+            if on_layer is not None:
+                on_layer(state)
             _update_layer(state, project, work, scratch, ref, conflict, data or {}, trust)
             _git("add", "--all", ".", cwd=clone)
             _git(*_GIT_IDENTITY, "commit", "--quiet", "--no-verify", "--allow-empty",

@@ -109,8 +109,9 @@ def test_update_keeps_edits_and_brings_every_template_change(generated, capsys):
     assert answers["_commit"] == "v2.0.0"
     assert answers["_src_path"] == str(template)
     assert answers["licence"] == "MIT"
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "1.0.0 -> 2.0.0" in out and "LICENSE" in out
+    assert err == f"updating .copier-answers.yml ({template}): 1.0.0 -> 2.0.0 ...\n"
     # The changes are left uncommitted for review; nothing else was committed for the person.
     assert git(project, "log", "--format=%s").splitlines()[0] == "our edits"
     assert git(project, "status", "--porcelain")
