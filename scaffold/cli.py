@@ -176,9 +176,9 @@ def new(
     interactive = not (defaults or no_input) and can_prompt()
     needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
     check_needs(needs, matrix)
-    if template is None and framework is None and kind in settings.kind_templates:
-        template = settings.kind_templates[kind]
-        where = settings.origin(f"matrix.kind.{kind}")
+    by_kind = settings.routed("kind", kind) if template is None and framework is None else None
+    if by_kind is not None:
+        template, where = by_kind
         print(f"Using template {template}: your configuration maps --kind {kind} to it ({where})")
     elif template is None and framework is None:
         if interactive and not (kind or need or team or scale):
@@ -186,9 +186,9 @@ def new(
         result = recommend(needs, matrix)
         _print_recommendation(result, matrix, brief=True)
         framework = result.framework
-    if template is None and framework in settings.framework_templates:
-        template = settings.framework_templates[framework]
-        where = settings.origin(f"matrix.use.{framework}")
+    by_framework = settings.routed("use", framework) if template is None else None
+    if by_framework is not None:
+        template, where = by_framework
         print(f"Using template {template} for {framework}, as your configuration says ({where})")
 
     suggested = suggested_answers(needs, framework, matrix) if framework else {}
@@ -587,7 +587,7 @@ def _print_check(statuses: Any, conflicts: Any) -> None:
     """``update --check``: one line per layer; exit 1 when any is behind or conflicts remain."""
     behind = False
     for state in statuses:
-        label = f"{state.layer.answers_file} ({state.layer.label})"
+        label = state.layer.title
         if state.up_to_date:
             print(f"{label}: up to date at {state.current}")
         else:
@@ -601,7 +601,7 @@ def _print_check(statuses: Any, conflicts: Any) -> None:
 
 def _print_updating(state: Any) -> None:
     """Progress goes to stderr, so stdout stays the report of what changed."""
-    label = f"{state.layer.answers_file} ({state.layer.label})"
+    label = state.layer.title
     print(f"updating {label}: {state.current} -> {state.newest} ...", file=sys.stderr, flush=True)
 
 

@@ -61,13 +61,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import platformdirs
 
 from .errors import PyframeError
 from .matrix import Matrix, Rule, load_matrix
-from .templates import BUILTIN, is_remote
+from .templates import BUILTIN, BUILTIN_PREFIX, is_remote
 
 __all__ = [
     "CONFIG_NAME",
@@ -146,8 +146,20 @@ class Config:
         pinned: dict[str, str] = {}
         for name, entry in self.templates.items():
             if entry.vcs_ref:
-                pinned[f"pyframe:{name}" if entry.source is None else entry.source] = entry.vcs_ref
+                source = f"{BUILTIN_PREFIX}{name}" if entry.source is None else entry.source
+                pinned[source] = entry.vcs_ref
         return pinned
+
+    def routed(self, section: Literal["kind", "use"], key: str | None) -> tuple[str, str] | None:
+        """The template ``[matrix.<section>]`` sends ``key`` to, and the ``file:line`` saying so.
+
+        ``kind`` routes what is being built (``--kind``), before any recommendation; ``use``
+        routes the framework that was given or recommended.
+        """
+        table = self.kind_templates if section == "kind" else self.framework_templates
+        if key is None or key not in table:
+            return None
+        return table[key], self.origin(f"matrix.{section}.{key}")
 
     def provenance(self) -> list[tuple[str, Any, str]]:
         """Every setting in effect as ``(dotted key, value, origin)``, built-in ones included.

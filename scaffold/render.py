@@ -78,7 +78,14 @@ def render(
     destination.parent.mkdir(parents=True, exist_ok=True)
     with _scratch_dir(destination.parent, prefix=f".{destination.name}.") as scratch:
         answers = _copy(
-            template, scratch, data, user_defaults, interactive, trust, vcs_ref, answers_file
+            template,
+            scratch,
+            data,
+            user_defaults,
+            interactive,
+            trust,
+            vcs_ref,
+            answers_file=answers_file,
         )
         files = _relative_files(scratch)
         kept = _place(scratch, destination)
@@ -167,7 +174,6 @@ def preview(
             interactive,
             trust,
             vcs_ref,
-            None,
             skip_tasks=True,
         )
         return Rendered(destination=scratch, answers=answers, files=_relative_files(scratch))
@@ -201,8 +207,8 @@ def _copy(
     interactive: bool,
     trust: bool,
     vcs_ref: str | None,
-    answers_file: str | None,
     *,
+    answers_file: str | None = None,
     skip_tasks: bool = False,
 ) -> dict[str, Any]:
     from copier import Settings, run_copy
@@ -223,7 +229,7 @@ def _copy(
             quiet=True,
             skip_tasks=skip_tasks,
             overwrite=True,  # the scratch folder is ours and empty
-            **({"answers_file": answers_file} if answers_file else {}),
+            answers_file=answers_file,
         )
     if answers_file and (
         not (target / answers_file).is_file()

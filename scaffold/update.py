@@ -68,6 +68,11 @@ class Layer:
     def label(self) -> str:
         return self.source if self.builtin is None else f"{BUILTIN_PREFIX}{self.builtin}"
 
+    @property
+    def title(self) -> str:
+        """How messages name the layer: its answers file and its source."""
+        return f"{self.answers_file} ({self.label})"
+
 
 @dataclass(frozen=True)
 class Status:

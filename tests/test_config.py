@@ -182,6 +182,20 @@ def test_the_documented_example_is_a_valid_configuration(tmp_path: Path) -> None
     assert dict(config.framework_templates) == {"fastapi": "acme-api"}
 
 
+def test_routed_names_the_template_and_the_line_that_routes_to_it(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, documented_example()))
+    text = (tmp_path / "pyframe.toml").read_text().splitlines()
+    template, where = config.routed("kind", "api")
+    assert template == "acme-api"
+    file, line = where.rsplit(":", 1)
+    assert file == str(tmp_path / "pyframe.toml")
+    assert text[int(line) - 1].replace(" ", "").startswith("api=")
+    assert config.routed("use", "fastapi")[0] == "acme-api"
+    assert config.routed("use", "flask") is None
+    assert config.routed("kind", None) is None
+    assert Config().routed("kind", "api") is None
+
+
 def test_relative_paths_are_relative_to_the_config_files_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
