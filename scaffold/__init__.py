@@ -3,4 +3,4 @@
 The public API is small on purpose: the CLI calls these same functions, and so do the tests.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
