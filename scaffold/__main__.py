@@ -1,5 +1,5 @@
 """``python -m scaffold`` runs the CLI."""
 
-from .cli import run
+from .entry import run
 
 run()

@@ -4,7 +4,9 @@ Order of precedence, strongest first (this is the one place it is decided):
 
 1. ``--data KEY=VALUE`` flags;
 2. ``--answers-file FILE`` (a YAML mapping, e.g. another project's ``.copier-answers.yml``);
-3. the project name given to ``pyframe new``;
+3. the project name given to ``pyframe new`` (``project_name``; for a built-in template also the
+   ``package_name`` derived from it, by pyframe's one package-name rule; any other template's own
+   default and validator decide its other answers);
 4. defaults suggested by what the person needs (the decision matrix's ``suggest`` table);
 5. the organisation's defaults (``[defaults]`` of ``pyframe.toml``);
 6. the template's own defaults.
@@ -50,20 +52,28 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PyframeError(f"--answers-file: {path} does not exist") from None
+        raise PyframeError(f"--answers-file: {path} does not exist", field="answers_file") from None
+    except UnicodeDecodeError:
+        raise PyframeError(
+            f"--answers-file: {path} is not UTF-8 text", field="answers_file"
+        ) from None
     except OSError as exc:
-        raise PyframeError(f"--answers-file: cannot read {path}: {exc.strerror}") from None
+        raise PyframeError(
+            f"--answers-file: cannot read {path}: {exc.strerror}", field="answers_file"
+        ) from None
     try:
         loaded = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise PyframeError(f"--answers-file: {where}: {problem}") from None
+        raise PyframeError(f"--answers-file: {where}: {problem}", field="answers_file") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
-        raise PyframeError(f"--answers-file: {path} must be a mapping of question: answer")
+        raise PyframeError(
+            f"--answers-file: {path} must be a mapping of question: answer", field="answers_file"
+        )
     return {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
 
 
@@ -84,7 +94,7 @@ def gather(
     forced: dict[str, Any] = {}
     if project_name is not None and (not known or "project_name" in known):
         forced["project_name"] = project_name
-    if package_name is not None and "package_name" in known:
+    if package_name is not None and template.builtin and "package_name" in known:
         forced["package_name"] = package_name
     forced.update(answers_file)
     forced.update(data)

@@ -4,8 +4,9 @@ Each command turns its options into arguments for the same functions the tests c
 (``recommend``, ``render``, ...). Heavy libraries (Copier, questionary, rich) are imported
 inside the commands that use them so that ``pyframe --help`` answers at once.
 
-Exit codes: 0 success, 1 a bug (the traceback goes to a log file), 2 a problem the user can fix
-(one line on stderr), 130 interrupted.
+Exit codes (``errors.py``): 0 done, 1 the answer is "no" (conflicts, an update available, smoke
+failures), 2 a problem the user can fix (one line on stderr), 3 a bug (the traceback goes to a
+crash log), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -156,14 +157,15 @@ def new(
     from .config import load_config, matrix_for
     from .interview import ask_needs, can_prompt
     from .matrix import Needs, check_needs, recommend, suggested_answers
-    from .names import validate_package_name, validate_project_name
-    from .render import preview, render
+    from .names import validate_folder_name, validate_package_name, validate_project_name
+    from .render import check_destination, preview, render
     from .templates import BUILTIN, at_version, resolve
 
-    package = validate_project_name(name)
+    validate_folder_name(name)
+    destination = output or Path(name)
+    if not dry_run:
+        check_destination(destination.absolute(), force)
     forced = parse_data(data or ())
-    if "package_name" in forced:
-        package = validate_package_name(forced["package_name"])
     from_file = load_answers_file(answers_file) if answers_file else {}
     if framework and template:
         raise PyframeError("--framework and --template exclude each other: give one")
@@ -173,6 +175,11 @@ def new(
     if framework is not None and framework not in (*BUILTIN, *matrix.frameworks):
         known = ", ".join(dict.fromkeys((*BUILTIN, *matrix.frameworks)))
         raise PyframeError(f"unknown --framework {framework!r}: choose one of {known}")
+    builtin_only = template in (None, *BUILTIN) and not (
+        settings.kind_templates or settings.framework_templates
+    )
+    if builtin_only:  # the name decides the package: check it before any question
+        validate_project_name(name)
     interactive = not (defaults or no_input) and can_prompt()
     needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
     check_needs(needs, matrix)
@@ -194,6 +201,11 @@ def new(
     suggested = suggested_answers(needs, framework, matrix) if framework else {}
     chosen = resolve(template or framework or "", settings.templates)
     with at_version(chosen, vcs_ref or chosen.pin) as (chosen, ref):
+        package = None
+        if chosen.builtin:  # pyframe's own templates share its package-name rule
+            package = validate_project_name(name)
+            if "package_name" in forced:
+                package = validate_package_name(forced["package_name"])
         answers = gather(
             chosen,
             project_name=name,
@@ -213,7 +225,6 @@ def new(
         if dry_run:
             _print_preview(preview(chosen, **common))
             return
-        destination = output or Path(name)
         rendered = render(chosen, destination, force=force, **common)
     _print_done(rendered, destination)
 
@@ -301,6 +312,7 @@ def add(
     from .interview import can_prompt
     from .render import add_layer
     from .templates import at_version, resolve
+    from .update import project_answers
 
     settings = load_config(config)
     chosen = resolve(source, settings.templates)
@@ -310,6 +322,7 @@ def add(
             path,
             data=parse_data(data or ()),
             defaults=settings.defaults,
+            project_answers=project_answers(path.absolute()),
             interactive=not defaults and can_prompt(),
             trust=trust,
             vcs_ref=ref,
@@ -578,9 +591,22 @@ def _print_done(rendered: Any, destination: Path | None) -> None:
         print(f"  kept your {kept}; the template's version is {kept}.pyframe-new")
     if destination is None:
         return
-    print("Next:")
-    for command in (f"cd {destination}", "make install", "make run"):
-        print(f"  {command}")
+    steps = _next_steps(rendered.destination)
+    if steps or not rendered.message:
+        print("Next:")
+        for command in (f"cd {destination}", *steps):
+            print(f"  {command}")
+    if rendered.message:
+        print(rendered.message)
+
+
+def _next_steps(project: Path) -> list[str]:
+    """What the project itself offers to do first: its Makefile's setup, run and test targets."""
+    from .render import make_targets
+
+    targets = make_targets(project)
+    order = ("install", "run", "test") if "run" in targets else ("install", "test", "serve")
+    return [f"make {target}" for target in order if target in targets][:2]
 
 
 def _print_check(statuses: Any, conflicts: Any) -> None:
@@ -711,15 +737,15 @@ def _print_smoke_table(report: Any) -> None:
                 )
 
 
-_INTERRUPTED = "pyframe: interrupted; nothing was left half-written"
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; every failure ends here as one message and an exit code."""
+    """Run the CLI; every failure ends here as one message and an exit code (see errors.py)."""
+    from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, NOTHING_CHANGED, describe_os_error
+
     try:
         result = app(args=argv, prog_name="pyframe", standalone_mode=False)
     except PyframeError as exc:
-        print(f"pyframe: error: {exc.message}", file=sys.stderr)
+        prefix = "pyframe: " if exc.exit_code == EXIT_INTERRUPTED else "pyframe: error: "
+        print(f"{prefix}{exc.message}", file=sys.stderr)
         return exc.exit_code
     except typer.TyperException as exc:  # bad flags and arguments
         ctx = getattr(exc, "ctx", None)
@@ -727,32 +753,47 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pyframe: error: {exc.format_message()}{hint}", file=sys.stderr)
         return exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        print(_INTERRUPTED, file=sys.stderr)
-        return 130
+        print(f"pyframe: {NOTHING_CHANGED}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # the disk, permissions, a file where a folder must go...
+        print(f"pyframe: error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_USER
+    except UnicodeDecodeError as exc:
+        print(f"pyframe: error: a file is not UTF-8 text ({exc.reason})", file=sys.stderr)
+        return EXIT_USER
     except Exception as exc:
-        log = _log_crash()
+        log = _log_crash(argv)
         print(
             f"pyframe: internal error: {type(exc).__name__}: {exc} "
             f"(this is a bug; the details are in {log})",
             file=sys.stderr,
         )
-        return 1
-    if result == 130:  # typer turns Ctrl-C inside a command into exit code 130
-        print(_INTERRUPTED, file=sys.stderr)
+        return EXIT_BUG
+    if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C inside a command into 130
+        print(f"pyframe: {NOTHING_CHANGED}", file=sys.stderr)
     return result if isinstance(result, int) else 0
 
 
-def _log_crash() -> str:
+def _log_crash(argv: list[str] | None) -> str:
+    """Write the traceback with what a bug report needs: versions and the command line."""
+    import platform
+    import shlex
     import tempfile
     import traceback
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        copier_version = version("copier")
+    except PackageNotFoundError:
+        copier_version = "not installed"
+    command = ["pyframe", *(sys.argv[1:] if argv is None else argv)]
     with tempfile.NamedTemporaryFile(
         "w", prefix="pyframe-crash-", suffix=".log", delete=False
     ) as handle:
+        handle.write(
+            f"command: {shlex.join(command)}\n"
+            f"pyframe: {__version__}\ncopier: {copier_version}\n"
+            f"python: {sys.version.split()[0]} ({platform.platform()})\n\n"
+        )
         traceback.print_exc(file=handle)
         return handle.name
-
-
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())

@@ -60,6 +60,25 @@ def package_name(project_name: str) -> str:
     return re.sub(r"[-. ]+", "_", project_name.strip()).lower()
 
 
+def validate_folder_name(project_name: str) -> str:
+    """Check that ``project_name`` names a folder, not a path; any template may take it.
+
+    Only pyframe's own templates derive a package name from it (``validate_project_name``);
+    another template's validators decide what else the name must be.
+    """
+    if not project_name.strip():
+        raise PyframeError("the project name is empty", field="name")
+    if "/" in project_name or "\\" in project_name or ".." in project_name or project_name == ".":
+        raise PyframeError(
+            f"invalid project name {project_name!r}: it must be a name, not a path "
+            "(use --output DIR to choose where the project goes)",
+            field="name",
+        )
+    if project_name.startswith("-") or "\x00" in project_name:
+        raise PyframeError(f"invalid project name {project_name!r}", field="name")
+    return project_name
+
+
 def validate_project_name(project_name: str) -> str:
     """Check ``project_name`` and return the package name derived from it.
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -49,6 +48,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import PyframeError
+from .render import make_targets
 from .templates import Question, Template, settings_of
 
 Mode = Literal["defaults", "pairwise", "full"]
@@ -498,7 +498,7 @@ class _Runner:
         declared = _smoke_settings(variant.template).get(step)
         if declared:
             return str(declared)
-        if step in _make_targets(project):
+        if step in make_targets(project):
             return f"make {step}"
         if step == "install" and (project / "pyproject.toml").exists():
             return "uv venv -q .venv && uv pip install -q -p .venv -e ."
@@ -661,13 +661,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _make_targets(project: Path) -> set[str]:
-    makefile = project / "Makefile"
-    if not makefile.exists():
-        return set()
-    return set(re.findall(r"^([A-Za-z0-9_.-]+):(?!=)", makefile.read_text(), re.MULTILINE))
 
 
 def _smoke_settings(template: Template) -> Mapping[str, Any]:

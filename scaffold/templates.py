@@ -24,11 +24,12 @@ BUILTIN_PREFIX = "pyframe:"
 
 _REMOTE_PREFIXES = ("gh:", "gl:", "git@", "git+", "https://", "http://", "ssh://", "file://")
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")
+_UNSAFE_SETTINGS = ("_tasks", "_migrations", "_jinja_extensions")
 
 
 @dataclass(frozen=True)
 class Question:
-    """One question of a template, as far as pyframe needs to know it."""
+    """One question of a template, as far as pyframe needs to know it (Copier's forms)."""
 
     name: str
     type: str = "str"
@@ -37,6 +38,14 @@ class Question:
     help: str = ""
     when: Any = True
     secret: bool = False
+    #: ``multiselect: true``: the answer is a list of some of ``choices``.
+    multiselect: bool = False
+    #: The question's ``validator`` (a Jinja template; non-empty output is the error message).
+    validator: str = ""
+    #: Per-choice validators of the mapping form ``{label: {value: v, validator: "..."}}``.
+    choice_validators: Mapping[Any, str] = field(default_factory=dict, compare=False)
+    #: Whether the question has a default at all (one without is required).
+    has_default: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,18 @@ class Template:
     #: The version an organisation's configuration pins (``[templates.<name>] vcs_ref``); used
     #: when the command line gives no ``--vcs-ref``.
     pin: str | None = None
+    #: The ``_``-prefixed settings of its ``copier.yml`` (``_tasks``, ``_pyframe``...), read at
+    #: the same version as the questions; empty while a remote template is not fetched.
+    settings: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def is_local(self) -> bool:
         return not is_remote(self.source)
+
+    @property
+    def runs_code(self) -> bool:
+        """Whether rendering it would run the template's code (tasks, migrations, extensions)."""
+        return any(self.settings.get(key) for key in _UNSAFE_SETTINGS)
 
 
 def builtin_root() -> Path:
@@ -136,23 +153,34 @@ def builtin_at(version: str) -> Iterator[Path]:
 def at_version(template: Template, vcs_ref: str | None) -> Iterator[tuple[Template, str | None]]:
     """``template`` as of ``vcs_ref``, and the ref still to hand to Copier.
 
-    A git template is versioned by Copier itself, so it passes through. A built-in template is
-    a folder, not a repository: an earlier release is unpacked from the shipped history.
+    A built-in template is a folder, not a repository: an earlier release is unpacked from the
+    shipped history. A local git repository is read at the ref Copier will render (``vcs_ref``,
+    else its newest release tag), so ``--data`` is checked against that version's questions, not
+    against whatever the working tree holds. A remote template passes through: its questions are
+    only known once it is fetched.
     """
-    if not template.builtin or vcs_ref is None:
-        yield template, vcs_ref
+    if template.builtin:
+        if vcs_ref is None:
+            yield template, None
+            return
+        with builtin_at(vcs_ref) as root:
+            folder = root / template.name
+            yield (
+                replace(
+                    template,
+                    source=str(folder),
+                    version=normalise_version(vcs_ref),
+                    questions=read_questions(folder),
+                    settings=settings_of(folder),
+                ),
+                None,
+            )
         return
-    with builtin_at(vcs_ref) as root:
-        folder = root / template.name
-        yield (
-            replace(
-                template,
-                source=str(folder),
-                version=normalise_version(vcs_ref),
-                questions=read_questions(folder),
-            ),
-            None,
-        )
+    if template.is_local and is_git_repository(Path(template.source)):
+        ref = vcs_ref or latest_tag(template.source)
+        yield _at_ref(template, ref), ref
+        return
+    yield template, vcs_ref
 
 
 def builtin_name(recorded_source: str) -> str | None:
@@ -175,7 +203,8 @@ def resolve(source: str, registered: Mapping[str, Any] | None = None) -> Templat
 
     ``registered`` is the configuration's ``[templates]`` table (name -> entry with ``source``,
     ``vcs_ref`` and ``description``): a registered name stands for its source, and an entry for a
-    built-in name only pins its version.
+    built-in name only pins its version. A local git repository is read at its newest release
+    tag, as Copier renders it (its working tree may not even have a ``copier.yml`` any more).
     """
     entry = (registered or {}).get(source)
     if entry is not None and entry.source is not None:
@@ -189,6 +218,7 @@ def resolve(source: str, registered: Mapping[str, Any] | None = None) -> Templat
             builtin=True,
             version=__version__,
             questions=read_questions(path),
+            settings=settings_of(path),
             pin=entry.vcs_ref if entry is not None else None,
         )
     if is_remote(source):
@@ -198,42 +228,129 @@ def resolve(source: str, registered: Mapping[str, Any] | None = None) -> Templat
         names = sorted(set(BUILTIN) | set(registered or {}))
         raise PyframeError(
             f"unknown template {source!r}: not a known name ({', '.join(names)}), "
-            "an existing folder, or a git URL"
+            "an existing folder, or a git URL",
+            field="template",
         )
+    found = Template(name=path.name, source=str(path.resolve()))
+    if path.is_dir() and is_git_repository(path):
+        return _at_ref(found, latest_tag(found.source))
     if not path.is_dir() or not any((path / name).is_file() for name in _CONFIG_NAMES):
-        raise PyframeError(f"{source!r} is not a Copier template: it has no copier.yml")
-    return Template(name=path.name, source=str(path.resolve()), questions=read_questions(path))
+        raise PyframeError(
+            f"{source!r} is not a Copier template: it has no copier.yml", field="template"
+        )
+    return replace(found, questions=read_questions(path), settings=settings_of(path))
+
+
+def _at_ref(template: Template, ref: str | None) -> Template:
+    """A local git template's questions and settings as of ``ref`` (None: the working tree,
+    uncommitted changes included, which is what Copier renders when there is no tag)."""
+    folder = Path(template.source)
+    working_tree = ref is None or ref == "HEAD"
+    config = _load_config(folder) if working_tree else _config_at(folder, ref)
+    return replace(
+        template,
+        version=ref,
+        questions=_questions(config),
+        settings={k: v for k, v in config.items() if k.startswith("_")},
+    )
+
+
+def _config_at(repository: Path, ref: str) -> dict[str, Any]:
+    from .copier_adapter import git
+
+    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=repository,
+           check=False).returncode:  # fmt: skip
+        raise PyframeError(
+            f"template {repository}: no version {ref!r} (not a tag, branch or commit of it)",
+            field="vcs_ref",
+        )
+    for name in _CONFIG_NAMES:
+        shown = git("show", f"{ref}:{name}", cwd=repository, check=False)
+        if shown.returncode == 0:
+            return _parse_config(shown.stdout, f"{repository}@{ref}:{name}")
+    raise PyframeError(f"template {repository} has no copier.yml at {ref}", field="vcs_ref")
+
+
+def is_git_repository(folder: Path) -> bool:
+    """Whether ``folder`` is the top of a git repository (Copier then renders a tag of it).
+
+    A folder inside a larger repository (pyframe's own templates in a checkout) is a plain
+    folder to Copier, and so it is here.
+    """
+    if not (folder / ".git").exists():
+        return False
+    from .copier_adapter import git
+
+    top = git("rev-parse", "--show-toplevel", cwd=folder, check=False)
+    return top.returncode == 0 and Path(top.stdout.strip()).resolve() == folder.resolve()
+
+
+def latest_tag(source: str) -> str | None:
+    """The newest release tag of a git template, as Copier picks it (PEP 440, no
+    pre-releases); None when it has none, and Copier renders HEAD."""
+    from packaging.version import InvalidVersion, Version
+
+    from .copier_adapter import git
+
+    url = clone_url(source) if is_remote(source) else str(Path(source).resolve())
+    listed = git("ls-remote", "--tags", "--refs", "--", url, check=False)
+    if listed.returncode != 0:
+        raise PyframeError(
+            f"cannot fetch template {source!r}: {_first_line(Exception(listed.stderr))}",
+            field="template",
+        )
+    versions = []
+    for line in listed.stdout.splitlines():
+        tag = line.rsplit("refs/tags/", 1)[-1]
+        try:
+            version = Version(tag)
+        except InvalidVersion:
+            continue
+        if not version.is_prerelease:
+            versions.append((version, tag))
+    return max(versions)[1] if versions else None
 
 
 def checkout(template: Template, into: Path, vcs_ref: str | None = None) -> Template:
-    """A remote template cloned into ``into``, so that its questions can be read.
+    """The template's files at the version Copier would render, in the plain folder ``into``.
 
-    ``pyframe smoke`` needs the questions of a git template to plan its variants; rendering
-    from the clone then uses exactly the version that was planned.
+    ``pyframe smoke`` plans variants from the questions and renders every variant from this
+    one folder, so what is planned and what is built are the same version. A plain folder that
+    is not a git repository passes through (``vcs_ref`` then makes no sense and is refused).
     """
-    if template.is_local:
+    if template.builtin:
         return template
-    import subprocess
+    if template.is_local and not is_git_repository(Path(template.source)):
+        if vcs_ref:
+            raise PyframeError(
+                f"{template.source} is not a git repository, so it has no version {vcs_ref!r}",
+                field="vcs_ref",
+            )
+        return template
+    from .copier_adapter import git
 
-    url = clone_url(template.source)
-    command = [
-        "git",
-        "clone",
-        "--quiet",
-        "--depth",
-        "1",
-        *(["--branch", vcs_ref] if vcs_ref else []),
-    ]
-    try:
-        subprocess.run([*command, url, str(into)], capture_output=True, text=True, check=True)
-    except FileNotFoundError:
-        raise PyframeError("git is needed to fetch a template from a git URL") from None
-    except subprocess.CalledProcessError as exc:
+    url = clone_url(template.source) if is_remote(template.source) else template.source
+    ref = vcs_ref or latest_tag(template.source)
+    clone = into / "clone"
+    git("clone", "--quiet", "--no-checkout", "--", url, str(clone))
+    if git("checkout", "--quiet", ref or "HEAD", "--", cwd=clone, check=False).returncode:
         raise PyframeError(
-            f"cannot fetch template {template.source!r}: {_first_line(Exception(exc.stderr))}"
-        ) from None
+            f"template {template.source}: no version {ref!r} (not a tag, branch or commit of it)",
+            field="vcs_ref",
+        )
     name = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") or template.name
-    return Template(name=name, source=str(into), version=vcs_ref, questions=read_questions(into))
+    folder = into / name
+    import shutil
+
+    shutil.copytree(clone, folder, ignore=shutil.ignore_patterns(".git"), symlinks=True)
+    shutil.rmtree(clone, ignore_errors=True)
+    return Template(
+        name=name,
+        source=str(folder),
+        version=ref,
+        questions=read_questions(folder),
+        settings=settings_of(folder),
+    )
 
 
 def is_remote(source: str) -> bool:
@@ -252,28 +369,65 @@ def clone_url(source: str) -> str:
 
 def read_questions(template_dir: Path) -> tuple[Question, ...]:
     """Read the questions of a local template's ``copier.yml`` (settings keys are skipped)."""
-    config = _load_config(template_dir)
+    return _questions(_load_config(template_dir))
+
+
+def _questions(config: Mapping[str, Any]) -> tuple[Question, ...]:
     questions = []
     for name, spec in config.items():
         if name.startswith("_"):
             continue
         if not isinstance(spec, dict):  # the short form: `name: default`
             spec = {"default": spec}
-        choices = spec.get("choices") or ()
-        if isinstance(choices, dict):  # {label: value}
-            choices = tuple(choices.values())
+        values, validators = _choices(spec.get("choices"))
         questions.append(
             Question(
                 name=name,
                 type=str(spec.get("type", _infer_type(spec.get("default")))),
                 default=spec.get("default"),
-                choices=tuple(choices),
+                choices=values,
                 help=str(spec.get("help", "")).strip(),
                 when=spec.get("when", True),
                 secret=bool(spec.get("secret", False)),
+                multiselect=bool(spec.get("multiselect", False)),
+                validator=str(spec.get("validator") or ""),
+                choice_validators=validators,
+                has_default="default" in spec,
             )
         )
     return tuple(questions)
+
+
+def _choices(raw: Any) -> tuple[tuple[Any, ...], dict[Any, str]]:
+    """Copier's choice forms: ``[v, ...]``, ``[[label, v], ...]``, ``{label: v}`` and
+    ``{label: {value: v, validator: "..."}}``; returns the values and per-value validators."""
+    if not raw:
+        return (), {}
+    items = (
+        raw.items()
+        if isinstance(raw, dict)
+        else (
+            (item[0], item[1])
+            if isinstance(item, (list, tuple)) and len(item) == 2
+            else (item, item)
+            for item in raw
+        )
+    )
+    values: list[Any] = []
+    validators: dict[Any, str] = {}
+    for _label, spec in items:
+        if isinstance(spec, dict) and "value" in spec:
+            value = spec["value"]
+            if spec.get("validator"):
+                validators[_hashable(value)] = str(spec["validator"])
+        else:
+            value = spec
+        values.append(value)
+    return tuple(values), validators
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def settings_of(template_dir: Path) -> dict[str, Any]:
@@ -286,32 +440,43 @@ def _infer_type(default: Any) -> str:
         return "bool"
     if isinstance(default, int):
         return "int"
+    if isinstance(default, float):
+        return "float"
     return "str"
 
 
 def _load_config(template_dir: Path) -> dict[str, Any]:
+    for name in _CONFIG_NAMES:
+        path = template_dir / name
+        if path.is_file():
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise PyframeError(f"{path}: not UTF-8 text", field="template") from None
+            return _parse_config(text, str(path))
+    raise PyframeError(
+        f"{template_dir} is not a Copier template: it has no copier.yml", field="template"
+    )
+
+
+def _parse_config(text: str, where: str) -> dict[str, Any]:
     import yaml
 
     class _Loader(yaml.SafeLoader):
         """Accepts Copier's ``!include`` tag; included files are not followed here."""
 
     _Loader.add_constructor("!include", lambda loader, node: None)
-
-    for name in _CONFIG_NAMES:
-        path = template_dir / name
-        if path.is_file():
-            try:
-                documents = list(yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f"{path}:{mark.line + 1}" if mark else str(path)
-                raise PyframeError(f"{where}: not valid YAML ({_first_line(exc)})") from exc
-            merged: dict[str, Any] = {}
-            for document in documents:
-                if isinstance(document, dict):
-                    merged.update(document)
-            return merged
-    raise PyframeError(f"{template_dir} is not a Copier template: it has no copier.yml")
+    try:
+        documents = list(yaml.load_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"{where}:{mark.line + 1}" if mark else where
+        raise PyframeError(f"{at}: not valid YAML ({_first_line(exc)})", field="template") from exc
+    merged: dict[str, Any] = {}
+    for document in documents:
+        if isinstance(document, dict):
+            merged.update(document)
+    return merged
 
 
 def _first_line(exc: Exception) -> str:

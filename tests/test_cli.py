@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -234,7 +235,7 @@ def test_external_template_needs_trust_for_tasks(cli, tmp_path, make_template):
     assert (tmp_path / "svc" / "README.md").read_text() == "svc\n"
 
 
-def test_a_bug_is_exit_1_with_a_log_not_a_traceback(cli, monkeypatch):
+def test_a_bug_is_exit_3_with_a_log_not_a_traceback(cli, monkeypatch):
     import scaffold.render
 
     def boom(*args, **kwargs):
@@ -242,11 +243,15 @@ def test_a_bug_is_exit_1_with_a_log_not_a_traceback(cli, monkeypatch):
 
     monkeypatch.setattr(scaffold.render, "render", boom)
     code, _, err = cli("new", "svc", "--framework", "flask", "-y")
-    assert code == 1
+    assert code == 3
     assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
     log = Path(err.rsplit("details are in ", 1)[1].split(")")[0])
-    assert "kaboom" in log.read_text()
+    text = log.read_text()
     log.unlink()
+    assert "kaboom" in text
+    assert "command: pyframe new svc --framework flask -y" in text
+    assert f"pyframe: {__version__}" in text and "copier: 9." in text
+    assert f"python: {sys.version.split()[0]}" in text
 
 
 # ------------------------------------------------------------------------------ recommend
@@ -308,7 +313,35 @@ def test_no_terminal_means_no_prompt(tmp_path):
     assert (tmp_path / "svc" / ".copier-answers.yml").exists()
 
 
+def _interrupt_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> str:
+    deadline = time.monotonic() + 30
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready(), "the command never reached the point to interrupt"
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and err.count("\n") == 1, err
+    return err
+
+
 def test_ctrl_c_during_render_leaves_nothing(tmp_path, make_template):
+    slow = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    template = make_template({"copier.yml": "project_name:\n  type: str\n", "big.txt.jinja": slow})
+    work = tmp_path / "work"
+    work.mkdir()
+    process = subprocess.Popen(
+        [*PYFRAME, "new", "svc", "--template", str(template), "-y", "-o", "deep/er/svc"],
+        cwd=work,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    err = _interrupt_when(process, lambda: bool(list(work.glob("deep/er/.svc.*.pyframe-tmp"))))
+    assert "nothing was written" in err
+    assert list(work.iterdir()) == []  # the scratch folder and the parents it made are gone
+
+
+def test_ctrl_c_during_tasks_says_the_files_are_complete(tmp_path, make_template):
     template = make_template(
         {
             "copier.yml": "project_name:\n  type: str\n_tasks:\n  - touch started && sleep 30\n",
@@ -323,15 +356,10 @@ def test_ctrl_c_during_render_leaves_nothing(tmp_path, make_template):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 30
-    while not list(work.glob(".svc.*/started")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(work.glob(".svc.*/started")), "the render never reached its task"
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 130, err
-    assert "interrupted" in err
-    assert list(work.iterdir()) == []
+    err = _interrupt_when(process, (work / "svc" / "started").exists)
+    assert f"the project's files are complete in {work / 'svc'}" in err
+    assert (work / "svc" / "README.md").read_text() == "svc\n"
+    assert [p.name for p in work.iterdir()] == ["svc"]
 
 
 def test_importing_the_cli_loads_no_heavy_library():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffold.errors import PyframeError
+from scaffold.errors import Interrupted, PyframeError
 from scaffold.render import KEPT_SUFFIX, preview, render
 from scaffold.templates import resolve
 
@@ -101,14 +101,18 @@ def test_failed_render_leaves_nothing(make_template, tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_failed_task_leaves_nothing(make_template, tmp_path):
+def test_failed_task_leaves_the_complete_files_and_says_so(make_template, tmp_path):
     files = dict(SIMPLE)
     files["copier.yml"] += "_tasks:\n  - touch made-by-task\n  - exit 3\n"
     template = resolve(str(make_template(files)))
     dest = tmp_path / "demo"
-    with pytest.raises(PyframeError):
+    with pytest.raises(PyframeError) as failed:
         render(template, dest, data={"project_name": "demo"}, trust=True)
-    assert not dest.exists()
+    message = failed.value.message
+    assert "`exit 3` exited with 3" in message
+    assert f"the project's files are complete in {dest}, but its tasks did not finish" in message
+    assert (dest / "README.md").read_text() == "# demo\nhello\n"
+    assert (dest / "made-by-task").exists()  # the first task ran, in the project itself
     assert leftovers(tmp_path) == []
 
 
@@ -133,7 +137,7 @@ def test_interrupt_during_render_leaves_nothing(make_template, tmp_path, monkeyp
 
     monkeypatch.setattr(copier, "run_copy", interrupted)
     template = resolve(str(make_template(SIMPLE)))
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted, match="nothing was written"):
         render(template, tmp_path / "demo", data={"project_name": "demo"})
     assert not (tmp_path / "demo").exists()
     assert leftovers(tmp_path) == []
