@@ -257,6 +257,13 @@ def update(
         list[str] | None,
         typer.Option("--data", "-d", help="Answer a new question: KEY=VALUE (repeatable)."),
     ] = None,
+    answers_file: Annotated[
+        str | None,
+        typer.Option(
+            "--answers-file",
+            help="Update only the template recorded in this answers file (relative to PATH).",
+        ),
+    ] = None,
     trust: TrustOpt = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -270,10 +277,12 @@ def update(
         raise PyframeError(f"unknown --conflict {conflict!r}: choose inline or rej")
     pins = load_config(config).pins()
     if check:
-        _print_check(status(path, vcs_ref=vcs_ref, pins=pins), conflicts_in(path))
+        states = status(path, vcs_ref=vcs_ref, pins=pins, answers_file=answers_file)
+        _print_check(states, conflicts_in(path))
         return
     outcome = run_update(
         path,
+        answers_file=answers_file,
         vcs_ref=vcs_ref,
         pretend=pretend,
         conflict=conflict,  # type: ignore[arg-type]

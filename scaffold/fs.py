@@ -76,6 +76,24 @@ def scratch_dir(parent: Path, prefix: str, suffix: str = "") -> Iterator[Path]:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def as_new_folder(path: Path) -> None:
+    """Give a scratch folder the permissions a plain ``mkdir`` would have (``mkdtemp`` makes it
+    private to its owner, and a project renamed from it would stay that way)."""
+    os.chmod(path, 0o777 & ~_umask())
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` would, for a moment)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
+
+
 def make_parents(folder: Path) -> list[Path]:
     """``mkdir -p folder``; returns the folders it created, outermost first."""
     missing = [p for p in (folder, *folder.parents) if not p.exists()]

@@ -26,7 +26,7 @@ from typing import Any
 from . import copier_adapter
 from .copier_adapter import Copied, TaskFailed
 from .errors import Interrupted, PyframeError
-from .fs import check_inside, make_parents, remove_created, scratch_dir, signals_held
+from .fs import as_new_folder, check_inside, make_parents, remove_created, scratch_dir, signals_held
 from .templates import BUILTIN_PREFIX, Template
 
 #: Where a project records the answers of the template it was generated from, by default.
@@ -321,6 +321,7 @@ def _place(scratch: Path, destination: Path, merge: bool) -> tuple[str, ...]:
     if merge:
         return _merge(scratch, destination)
     try:
+        as_new_folder(scratch)
         if destination.is_dir():
             destination.rmdir()  # empty when checked; fails if something arrived since
         os.rename(scratch, destination)
