@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PyframeError
-from .templates import Template
+from .templates import Question, Template
 
 
 @dataclass(frozen=True)
@@ -118,3 +118,80 @@ def _check_known(
             f"{origin}: template {template.name!r} has no question "
             f"{', '.join(repr(u) for u in unknown)}; its questions are {', '.join(sorted(known))}"
         )
+
+
+_TRUE = frozenset({"y", "yes", "t", "true", "on"})
+_FALSE = frozenset({"n", "no", "f", "false", "off", "~", "null", "none", ""})
+
+
+def cast_answer(question: Question, value: Any) -> Any:
+    """``value`` as the answer Copier would record for ``question`` (``--data`` gives strings).
+
+    ``int``, ``float``, ``bool``, ``json`` and ``yaml`` questions get their type; a multiselect
+    takes a YAML list (``[a, b]``) or comma-separated values (``a,b``) and keeps its choices'
+    order.
+    """
+    if question.multiselect:
+        items = _as_list(value)
+        cast = [_cast_one(question, item) for item in items]
+        order = {_key(choice): index for index, choice in enumerate(question.choices)}
+        return sorted(cast, key=lambda item: order.get(_key(item), len(order)))
+    return _cast_one(question, value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    text = str(value).strip()
+    if text.startswith("["):
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError:
+            loaded = None
+        if isinstance(loaded, list):
+            return loaded
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _cast_one(question: Question, value: Any) -> Any:
+    kind = question.type
+    try:
+        if kind == "int":
+            return value if isinstance(value, int) and not isinstance(value, bool) else int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            return _to_bool(value)
+        if kind in ("json", "yaml") and isinstance(value, str):
+            import yaml
+
+            return yaml.safe_load(value)
+    except (TypeError, ValueError) as exc:
+        raise PyframeError(
+            f"{question.name}={value!r} is not a valid {kind}", field=f"data.{question.name}"
+        ) from exc
+    if kind == "str" and not isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    try:
+        return bool(float(text))
+    except ValueError:
+        raise ValueError(f"not a yes/no value: {value!r}") from None
+
+
+def _key(value: Any) -> str:
+    return repr(value)

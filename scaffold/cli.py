@@ -449,6 +449,11 @@ def smoke(
         list[str] | None,
         typer.Option("--data", "-d", help="Pin an answer for every variant: KEY=VALUE."),
     ] = None,
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option("--vcs-ref", help="Git tag, branch or commit of the templates to smoke."),
+    ] = None,
+    trust: TrustOpt = False,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Variants at once (default: cores).")
     ] = None,
@@ -470,13 +475,32 @@ def smoke(
             "--require-services", help="Fail, not skip, variants whose server is missing."
         ),
     ] = False,
-    list_only: Annotated[bool, typer.Option("--list", help="Print the variants and stop.")] = False,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Count variants whose install, test or boot could not run as passed.",
+        ),
+    ] = False,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option("--variant", help="Run only this variant id (repeatable; see --list)."),
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option("--shard", help="Run shard I of N (I/N): every N-th variant of the plan."),
+    ] = None,
+    list_only: Annotated[
+        bool,
+        typer.Option("--list", help="Print the variants and stop (with --json: a CI matrix)."),
+    ] = False,
 ) -> None:
     """Render, install, lint, migrate, test and boot every variant of templates."""
     import tempfile
 
     from .answers import parse_data
-    from .smoke import plan
+    from .copier_adapter import untrusted
+    from .smoke import parse_shard, plan, select
     from .templates import BUILTIN, checkout, resolve
 
     if matrix not in ("defaults", "pairwise", "full"):
@@ -486,39 +510,90 @@ def smoke(
     if not names:
         raise PyframeError("name at least one template (django, fastapi, flask, a path) or --all")
     pinned = parse_data(data or ())
+    sliced = parse_shard(shard) if shard else None
     with tempfile.TemporaryDirectory(prefix="pyframe-templates-") as clones:
-        templates = [
-            checkout(resolve(name), Path(clones) / str(number)) for number, name in enumerate(names)
-        ]
-        variants = [v for t in templates for v in plan(t, matrix, pinned)]  # type: ignore[arg-type]
-        _print_variants(variants, to_stderr=as_json)
+        templates = []
+        for number, name in enumerate(names):
+            folder = Path(clones) / str(number)
+            folder.mkdir()
+            found = checkout(resolve(name), folder, vcs_ref)
+            if found.runs_code and not (trust or found.builtin):
+                raise untrusted(repr(found.name))
+            templates.append(found)
+        plans = [plan(t, matrix, pinned, trusted=trust) for t in templates]  # type: ignore[arg-type]
+        planned = [v for p in plans for v in p.variants]
+        excluded = [e for p in plans for e in p.excluded]
+        chosen = select(planned, ids=variant or (), shard=sliced)
+        if list_only and as_json:
+            import json
+
+            from .smoke import to_matrix
+
+            print(json.dumps(to_matrix(chosen, excluded), indent=2))
+            return
+        _print_variants(chosen, excluded, to_stderr=as_json)
         if list_only:
             return
-        _run_smoke(variants, jobs, keep, junit, as_json, database_url, redis_url, require_services)
+        _run_smoke(
+            chosen,
+            excluded,
+            jobs=jobs,
+            keep=keep,
+            junit=junit,
+            as_json=as_json,
+            database_url=database_url,
+            redis_url=redis_url,
+            require_services=require_services,
+            trust=trust,
+            allow_incomplete=allow_incomplete,
+        )
 
 
-def _run_smoke(
-    variants: list[Any],
-    jobs: int | None,
-    keep: bool,
-    junit: Path | None,
-    as_json: bool,
-    database_url: list[str] | None,
-    redis_url: str | None,
-    require_services: bool,
+@app.command("junit-merge")
+def junit_merge(
+    output: Annotated[Path, typer.Argument(help="The joined JUnit file to write.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="The shards' JUnit files (from smoke --junit).")
+    ],
 ) -> None:
+    """Join the JUnit files of smoke shards into one; exit 1 if any test case failed."""
+    from .smoke import merge_junit
+
+    texts = []
+    for path in inputs:
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PyframeError(f"{path} does not exist") from None
+    merged, failures = merge_junit(texts)
+    output.write_text(merged, encoding="utf-8")
+    print(f"{output}: {len(inputs)} files joined, {failures} failed test cases")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _run_smoke(variants: list[Any], excluded: list[Any], **settings: Any) -> None:
     import os
 
     from .smoke import Options, Services
     from .smoke import smoke as run_smoke
 
+    as_json = settings["as_json"]
     options = Options(
-        jobs=jobs or os.cpu_count() or 1,
-        keep=keep,
-        services=Services.from_urls(database_url or (), redis_url),
-        require_services=require_services,
+        jobs=settings["jobs"] or os.cpu_count() or 1,
+        keep=settings["keep"],
+        services=Services.from_urls(settings["database_url"] or (), settings["redis_url"]),
+        require_services=settings["require_services"],
+        trust=settings["trust"],
+        allow_incomplete=settings["allow_incomplete"],
     )
-    report = _run_with_progress(run_smoke, variants, options, to_stderr=as_json)
+    report = _run_with_progress(
+        lambda chosen, opts: run_smoke(chosen, opts, excluded),
+        variants,
+        options,
+        to_stderr=as_json,
+    )
+    junit = settings["junit"]
     if junit:
         from .smoke import to_junit
 
@@ -533,7 +608,7 @@ def _run_smoke(
         _print_smoke_table(report)
     from .smoke import summary_line
 
-    if keep:
+    if settings["keep"]:
         for result in report.results:
             if result.project and result.project.exists():
                 print(f"kept {result.variant.id}: {result.project}", file=sys.stderr)
@@ -667,15 +742,13 @@ def _print_update(outcome: Any, conflict: str) -> None:
         print("Review with `git diff`, then commit.")
 
 
-def _print_variants(variants: list[Any], *, to_stderr: bool) -> None:
-    from rich.console import Console
-
-    console = Console(stderr=to_stderr)
-    console.print(f"{len(variants)} variants:")
+def _print_variants(variants: list[Any], excluded: list[Any], *, to_stderr: bool) -> None:
+    out = sys.stderr if to_stderr else sys.stdout
+    print(f"{len(variants)} variants:", file=out)
     for variant in variants:
-        console.print(
-            f"  {variant.id}  {variant.describe()}", markup=False, highlight=False, soft_wrap=True
-        )
+        print(f"  {variant.id}  {variant.describe()}", file=out)
+    for refused in excluded:
+        print(f"  excluded by the template: {refused.message} [{refused.describe()}]", file=out)
 
 
 def _run_with_progress(run: Any, variants: list[Any], options: Any, *, to_stderr: bool) -> Any:
@@ -716,24 +789,33 @@ def _print_smoke_table(report: Any) -> None:
     from rich.table import Table
 
     from .smoke import STEPS
+    from .smoke.report import incomplete_reason
 
     table = Table(title="pyframe smoke")
     table.add_column("variant")
     for step in STEPS:
         table.add_column(step, justify="center")
-    table.add_column("answers")
+    table.add_column("result")
     marks = {"pass": "[green]pass[/]", "fail": "[red]FAIL[/]", "skip": "[yellow]skip[/]"}
+    results = {
+        "pass": "[green]pass[/]",
+        "fail": "[red]FAIL[/]",
+        "skip": "[yellow]skipped[/]",
+        "incomplete": "[yellow]incomplete[/]" if report.allow_incomplete else "[red]INCOMPLETE[/]",
+    }
     for result in report.results:
         cells = {s.name: f"{marks[s.status]} {s.seconds:.0f}s" for s in result.steps}
         row = [cells.get(step, "") for step in STEPS]
         if result.skipped:
             row = ["[yellow]skip[/]"] + [""] * (len(STEPS) - 1)
-        table.add_row(result.variant.id, *row, result.variant.describe())
+        table.add_row(result.variant.id, *row, results[result.status])
     console = Console()
     console.print(table)
     for result in report.results:
         if result.skipped:
             console.print(f"{result.variant.id} skipped: {result.skipped}", markup=False)
+        if result.status == "incomplete":
+            console.print(f"{result.variant.id} {incomplete_reason(result)}", markup=False)
         for step in result.steps:
             if step.status == "fail":
                 console.print(
@@ -744,6 +826,10 @@ def _print_smoke_table(report: Any) -> None:
                 console.print(
                     f"{result.variant.id} skipped {step.name}: {step.message}", markup=False
                 )
+    for refused in report.excluded:
+        console.print(
+            f"excluded by the template: {refused.message} [{refused.describe()}]", markup=False
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

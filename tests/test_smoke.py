@@ -78,16 +78,16 @@ def _template(make_template, makefile: str = MAKEFILE, extra: str = "") -> Path:
 
 def test_pairwise_covers_every_possible_pair_and_respects_when(make_template):
     template = resolve(str(_template(make_template)))
-    variants = plan(template, "pairwise")
+    variants = plan(template, "pairwise").variants
     assert covered_pairs(variants) == possible_pairs(template)
-    assert len(variants) < len(plan(template, "full"))
+    assert len(variants) < len(plan(template, "full").variants)
     for variant in variants:
         assert ("admin" in variant.answers) == (variant.answers["flavour"] == "web")
 
 
 def test_full_is_the_product_with_hidden_questions_collapsed(make_template):
     template = resolve(str(_template(make_template)))
-    variants = plan(template, "full")
+    variants = plan(template, "full").variants
     # 3 databases x 3 ci x 2 docker x (web x admin 2 + api 1)
     assert len(variants) == 3 * 3 * 2 * 3
     keys = {tuple(sorted(v.answers.items())) for v in variants}
@@ -96,7 +96,7 @@ def test_full_is_the_product_with_hidden_questions_collapsed(make_template):
 
 def test_defaults_is_one_variant(make_template):
     template = resolve(str(_template(make_template)))
-    [variant] = plan(template, "defaults")
+    [variant] = plan(template, "defaults").variants
     assert variant.answers == {
         "database": "sqlite",
         "flavour": "web",
@@ -108,9 +108,9 @@ def test_defaults_is_one_variant(make_template):
 
 def test_pinned_answers_are_in_every_variant(make_template):
     template = resolve(str(_template(make_template)))
-    variants = plan(template, "pairwise", {"database": "postgresql", "docker": "false"})
+    variants = plan(template, "pairwise", {"database": "postgresql", "docker": "false"}).variants
     assert {v.answers["database"] for v in variants} == {"postgresql"}
-    assert {v.answers["docker"] for v in variants} == {"false"}
+    assert {v.answers["docker"] for v in variants} == {False}  # cast to the question's type
     flavours_ci = {(v.answers["flavour"], v.answers["ci"]) for v in variants}
     assert flavours_ci == set(itertools.product(["web", "api"], ["github", "gitlab", "none"]))
 
@@ -124,7 +124,7 @@ def test_pinning_an_unknown_question_is_refused(make_template):
 @pytest.mark.parametrize("name", ["django", "fastapi", "flask"])
 def test_builtin_templates_pairwise_covers_every_pair(name):
     template = resolve(name)
-    variants = plan(template, "pairwise")
+    variants = plan(template, "pairwise").variants
     assert covered_pairs(variants) == possible_pairs(template)
 
 
@@ -156,9 +156,11 @@ def _options(**kwargs) -> Options:
 
 def test_a_contract_template_passes_every_step(make_template):
     template = resolve(str(_template(make_template)))
-    report = smoke(plan(template, "defaults"), _options())
+    report = smoke(plan(template, "defaults").variants, _options())
     [result] = report.results
-    assert [(s.name, s.status) for s in result.steps] == [(s, "pass") for s in STEPS]
+    expected = [(s, "skip" if s == "lock" else "pass") for s in STEPS]  # no make check-lock
+    assert [(s.name, s.status) for s in result.steps] == expected
+    assert result.status == "pass"
     assert summary_line(report) == "1 passed, 0 failed"
     assert report.ok
 
@@ -166,11 +168,12 @@ def test_a_contract_template_passes_every_step(make_template):
 def test_a_broken_template_fails_at_the_right_step_with_its_log(make_template, tmp_path):
     makefile = MAKEFILE.replace("\ttest -f installed", "\techo 'E999 lint exploded' && exit 3")
     template = resolve(str(_template(make_template, makefile)))
-    report = smoke(plan(template, "defaults"), _options())
+    report = smoke(plan(template, "defaults").variants, _options())
     [result] = report.results
     assert [(s.name, s.status) for s in result.steps] == [
         ("render", "pass"),
         ("install", "pass"),
+        ("lock", "skip"),
         ("lint", "fail"),
     ]
     failed = result.steps[-1]
@@ -184,28 +187,44 @@ def test_a_broken_template_fails_at_the_right_step_with_its_log(make_template, t
 def test_migrate_also_checks_the_migrations_where_the_project_can(make_template):
     makefile = MAKEFILE + "check-migrations:\n\techo 'models changed' && false\n"
     template = resolve(str(_template(make_template, makefile)))
-    report = smoke(plan(template, "defaults"), _options())
+    report = smoke(plan(template, "defaults").variants, _options())
     failed = report.results[0].steps[-1]
     assert (failed.name, failed.status) == ("migrate", "fail")
     assert "check-migrations" in failed.message
     assert "models changed" in failed.log.read_text()
 
 
-def test_missing_steps_are_skipped_not_crashed(make_template):
-    makefile = "install:\n\ttrue\n"
+def test_a_variant_whose_tests_cannot_run_is_incomplete_not_passed(make_template):
+    makefile = "install:\n\ttrue\n" + MAKEFILE[MAKEFILE.index("serve:") :]
     template = resolve(str(_template(make_template, makefile)))
-    report = smoke(plan(template, "defaults"), _options())
-    steps = {s.name: s for s in report.results[0].steps}
-    assert steps["install"].status == "pass"
+    variants = plan(template, "defaults").variants
+    report = smoke(variants, _options())
+    [result] = report.results
+    steps = {s.name: s for s in result.steps}
+    assert steps["install"].status == "pass" and steps["boot"].status == "pass"
     assert steps["test"].status == "skip" and steps["test"].message == "no make test"
-    assert steps["boot"].message == "no make serve"
-    assert report.ok
+    assert result.status == "incomplete"
+    assert summary_line(report) == "0 passed, 1 failed"
+    assert not report.ok
+    allowed = smoke(variants, _options(allow_incomplete=True))
+    assert allowed.results[0].status == "incomplete"
+    assert summary_line(allowed) == "1 passed, 0 failed" and allowed.ok
+    assert to_json(allowed)["variants"][0]["status"] == "incomplete"
+
+
+def test_a_library_without_a_server_passes_without_booting(make_template):
+    makefile = "install:\n\ttrue\ntest:\n\ttrue\n"
+    template = resolve(str(_template(make_template, makefile)))
+    report = smoke(plan(template, "defaults").variants, _options())
+    [result] = report.results
+    assert {s.name: s.status for s in result.steps}["boot"] == "skip"
+    assert result.status == "pass" and report.ok
 
 
 def test_declared_steps_replace_make_and_keep_keeps(make_template):
     extra = "_pyframe:\n  smoke:\n    test: echo declared > declared-ran\n"
     template = resolve(str(_template(make_template, extra=extra)))
-    report = smoke(plan(template, "defaults"), _options(keep=True))
+    report = smoke(plan(template, "defaults").variants, _options(keep=True))
     assert report.ok
     project = report.results[0].project
     assert (project / "declared-ran").read_text() == "declared\n"
@@ -214,7 +233,7 @@ def test_declared_steps_replace_make_and_keep_keeps(make_template):
 
 def test_missing_service_skips_or_fails_when_required(make_template):
     template = resolve(str(_template(make_template)))
-    variants = plan(template, "pairwise", {"database": "postgresql"})[:1]
+    variants = plan(template, "pairwise", {"database": "postgresql"}).variants[:1]
     skipped = smoke(variants, _options())
     assert skipped.results[0].status == "skip"
     assert "postgresql is not reachable at postgresql://nobody@127.0.0.1:9/none" in (
@@ -229,19 +248,27 @@ def test_missing_service_skips_or_fails_when_required(make_template):
 def test_reports_are_valid_and_stable(make_template):
     makefile = MAKEFILE.replace("\ttest -f migrated", "\tfalse")
     template = resolve(str(_template(make_template, makefile)))
-    variants = plan(template, "pairwise", {"database": "sqlite"})[:2]
+    variants = plan(template, "pairwise", {"database": "sqlite"}).variants[:2]
     report = smoke(variants, _options())
     root = ET.fromstring(to_junit(report))
     [suite] = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert len(cases) == len(variants) * len(STEPS)
+    assert len(cases) == len(variants) * len(STEPS)  # failed variants have no "complete" case
     assert int(suite.get("tests")) == len(cases)
     assert int(suite.get("failures")) == len(variants)
     assert len(suite.findall("testcase/failure")) == len(variants)
-    assert suite.findall("testcase/skipped")[0].get("message") == "not run: an earlier step failed"
+    skipped = {
+        case.get("name").split()[0]: case.find("skipped").get("message")
+        for case in cases[: len(STEPS)]
+        if case.find("skipped") is not None
+    }
+    assert skipped == {
+        "lock": "no make check-lock",
+        "boot": "not run: an earlier step failed",
+    }
     summary = to_json(report)
     assert json.loads(json.dumps(summary)) == summary
-    assert set(summary) == {"schema", "summary", "logs", "variants"}
+    assert set(summary) == {"schema", "summary", "logs", "variants", "excluded"}
     assert summary["summary"]["line"] == summary_line(report) == "0 passed, 2 failed"
     step = summary["variants"][0]["steps"][-1]
     assert step["name"] == "test" and step["status"] == "fail" and step["log"]
@@ -301,7 +328,7 @@ def test_a_git_template_is_planned_from_its_own_questions(make_template, tmp_pat
     )
     assert listed.returncode == 0, listed.stderr
     lines = [line for line in listed.stdout.splitlines() if line.startswith(f"  {template.name}-")]
-    assert len(lines) == len(plan(resolve(str(template)), "pairwise")) > 1
+    assert len(lines) == len(plan(resolve(str(template)), "pairwise").variants) > 1
     assert "flavour=" in lines[0]
 
 

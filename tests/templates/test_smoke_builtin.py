@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("name", BUILTIN)
 def test_every_pairwise_variant_builds_tests_and_boots(name):
     required = os.environ.get("PYFRAME_REQUIRE_SERVICES") == "1"
-    variants = plan(resolve(name), "pairwise")
+    variants = plan(resolve(name), "pairwise").variants
     report = smoke(variants, Options(jobs=1, services=Services.from_urls(), require_services=required))
     problems = [
         f"{r.variant.id} [{r.variant.describe()}] failed at {s.name}: {s.message}\n"
