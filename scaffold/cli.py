@@ -494,11 +494,13 @@ def smoke(
         bool,
         typer.Option("--list", help="Print the variants and stop (with --json: a CI matrix)."),
     ] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Render, install, lint, migrate, test and boot every variant of templates."""
     import tempfile
 
     from .answers import parse_data
+    from .config import load_config
     from .copier_adapter import untrusted
     from .smoke import parse_shard, plan, select
     from .templates import BUILTIN, checkout, resolve
@@ -511,12 +513,14 @@ def smoke(
         raise PyframeError("name at least one template (django, fastapi, flask, a path) or --all")
     pinned = parse_data(data or ())
     sliced = parse_shard(shard) if shard else None
+    registered = load_config(config).templates
     with tempfile.TemporaryDirectory(prefix="pyframe-templates-") as clones:
         templates = []
         for number, name in enumerate(names):
             folder = Path(clones) / str(number)
             folder.mkdir()
-            found = checkout(resolve(name), folder, vcs_ref)
+            named = resolve(name, registered)
+            found = checkout(named, folder, vcs_ref or named.pin)
             if found.runs_code and not (trust or found.builtin):
                 raise untrusted(repr(found.name))
             templates.append(found)

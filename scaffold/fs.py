@@ -43,12 +43,19 @@ def check_inside(root: Path, relatives: Iterable[str]) -> None:
         folder = root
         for part in parent.parts:
             folder = folder / part
-            if folder.is_symlink() and not folder.resolve().is_relative_to(real_root):
+            if folder.is_symlink() and not _leads_inside(folder, real_root):
                 raise PyframeError(
                     f"{folder} is a symbolic link to {os.readlink(folder)}, outside the project; "
                     "pyframe never writes through it: remove the link or choose another folder",
                     field="output",
                 )
+
+
+def _leads_inside(link: Path, real_root: Path) -> bool:
+    try:
+        return link.resolve(strict=False).is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a loop of links leads nowhere safe
+        return False
 
 
 @contextmanager

@@ -245,8 +245,7 @@ def _at_ref(template: Template, ref: str | None) -> Template:
     """A local git template's questions and settings as of ``ref`` (None: the working tree,
     uncommitted changes included, which is what Copier renders when there is no tag)."""
     folder = Path(template.source)
-    working_tree = ref is None or ref == "HEAD"
-    config = _load_config(folder) if working_tree else _config_at(folder, ref)
+    config = _load_config(folder) if ref is None or ref == "HEAD" else _config_at(folder, ref)
     return replace(
         template,
         version=ref,
@@ -319,7 +318,20 @@ def checkout(template: Template, into: Path, vcs_ref: str | None = None) -> Temp
     is not a git repository passes through (``vcs_ref`` then makes no sense and is refused).
     """
     if template.builtin:
-        return template
+        if vcs_ref is None:
+            return template
+        import shutil
+
+        with builtin_at(vcs_ref) as root:
+            folder = into / template.name
+            shutil.copytree(root / template.name, folder, symlinks=True)
+        return replace(
+            template,
+            source=str(folder),
+            version=normalise_version(vcs_ref),
+            questions=read_questions(folder),
+            settings=settings_of(folder),
+        )
     if template.is_local and not is_git_repository(Path(template.source)):
         if vcs_ref:
             raise PyframeError(

@@ -231,12 +231,12 @@ def _target(
 def _status(layer: Layer, project: Path, vcs_ref: str | None) -> Status:
     current = normalise_version(layer.version) if layer.version else None
     if layer.builtin:
-        newest = normalise_version(vcs_ref) if vcs_ref else current_version()
-        return Status(layer, current, newest)
+        return Status(layer, current, normalise_version(vcs_ref or current_version()))
     if current is None:  # not versioned: there is nothing to compare with
         return Status(layer, None, None)
-    newest = normalise_version(vcs_ref) if vcs_ref else _newest_tag(_source_url(layer, project))
-    return Status(layer, current, newest)
+    if vcs_ref:
+        return Status(layer, current, normalise_version(vcs_ref))
+    return Status(layer, current, _newest_tag(_source_url(layer, project)))
 
 
 def _newest_tag(url: str) -> str | None:
@@ -405,6 +405,7 @@ def _update_layer(
     answers = work / layer.answers_file
     trusted = trust or layer.builtin is not None
     with ExitStack() as stack:
+        target_ref: str | None
         if layer.builtin:
             source = stack.enter_context(
                 _builtin_repository(layer.builtin, state.current, state.newest, scratch)

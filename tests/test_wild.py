@@ -373,3 +373,46 @@ def test_two_renders_into_the_same_new_folder_one_wins(tmp_path):
     colour = yaml.safe_load((work / "same/.copier-answers.yml").read_text())["colour"]
     assert (work / "same/slow.txt").read_text() == f"{colour}\n"  # one answer set, not a mix
     assert sorted(p.name for p in work.iterdir()) == ["same"]
+
+
+def test_ctrl_c_during_an_update_changes_nothing_and_leaves_no_scratch(tmp_path):
+    import signal
+    import time
+
+    repo = wild.write(
+        tmp_path / "template",
+        {
+            "copier.yml": "project_name:\n  type: str\n",
+            "README.md.jinja": "# {{ project_name }}\n",
+            "{{_copier_conf.answers_file}}.jinja": wild.ANSWERS,
+        },
+    )
+    wild.release(repo, "v1.0.0")
+    slow = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    wild.write(repo, {"slow.txt.jinja": slow})
+    wild.release(repo, "v2.0.0")
+    work = tmp_path / "work"
+    work.mkdir()
+    assert main(["new", "svc", "--template", str(repo), "--vcs-ref", "v1.0.0", "-y",
+                 "-o", str(work / "svc")]) == 0  # fmt: skip
+    commit_all(work / "svc")
+    before = tree(work / "svc")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffold", "update", str(work / "svc")],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not list(scratch.glob("pyframe-update-*/project")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # Copier is now rendering the slow new version
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert err.splitlines()[-1] == f"pyframe: interrupted; {work / 'svc'} was not changed"
+    assert "Traceback" not in err
+    assert list(scratch.glob("pyframe-update-*")) == []
+    assert tree(work / "svc") == before

@@ -116,7 +116,7 @@ def plan(
 
 def covered_pairs(variants: Sequence[Variant]) -> set[frozenset[tuple[str, str]]]:
     """Every pair of (question, value) that some variant has; a multiselect counts per option."""
-    pairs = set()
+    pairs: set[frozenset[tuple[str, str]]] = set()
     for variant in variants:
         items = _pair_items(variant.answers, variant.template.questions)
         pairs.update(frozenset(p) for p in itertools.combinations(items, 2))
