@@ -49,8 +49,9 @@ from .templates import (
 )
 
 #: Where answers files are looked for when none is named: the project's root
-#: (``.copier-answers.yml``, and layers' ``.copier-answers.<name>.yml``) and a ``.copier/``
-#: folder (templates that set ``_answers_file: .copier/answers.yml``).
+#: (``.copier-answers.yml``, layers' ``.copier-answers.<name>.yml``, any other ``*answers*.yml``
+#: that records a template) and a ``.copier/`` folder (``_answers_file: .copier/answers.yml``).
+#: Deeper folders are not searched: a sub-project's answers file belongs to that sub-project.
 _ANSWERS_GLOBS = (
     ".copier-answers.yml",
     ".copier-answers.yaml",
@@ -58,6 +59,8 @@ _ANSWERS_GLOBS = (
     ".copier-answers.*.yaml",
     ".copier/*.yml",
     ".copier/*.yaml",
+    "*answers*.yml",
+    "*answers*.yaml",
 )
 _MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 #: Identity for the commits pyframe makes in its scratch clone (never in the person's project).

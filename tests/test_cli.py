@@ -362,6 +362,23 @@ def test_ctrl_c_during_tasks_says_the_files_are_complete(tmp_path, make_template
     assert [p.name for p in work.iterdir()] == ["svc"]
 
 
+def test_ctrl_c_while_the_cli_still_imports_is_one_line(tmp_path):
+    slow = tmp_path / "slow" / "typer"
+    slow.mkdir(parents=True)
+    (slow / "__init__.py").write_text(
+        "import pathlib, time\npathlib.Path('importing').touch()\ntime.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [*PYFRAME, "--help"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "slow")},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    err = _interrupt_when(process, (tmp_path / "importing").exists)
+    assert err == "pyframe: interrupted; nothing was changed\n"
+
+
 def test_importing_the_cli_loads_no_heavy_library():
     code = (
         "import sys, scaffold.cli; "

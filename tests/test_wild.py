@@ -416,3 +416,21 @@ def test_ctrl_c_during_an_update_changes_nothing_and_leaves_no_scratch(tmp_path)
     assert "Traceback" not in err
     assert list(scratch.glob("pyframe-update-*")) == []
     assert tree(work / "svc") == before
+
+
+def test_an_answers_file_anywhere_is_found_when_named(cli, tmp_path):
+    repo = wild.write(
+        tmp_path / "template",
+        {
+            "copier.yml": "_answers_file: config/answers.yml\nproject_name:\n  type: str\n",
+            "README.md.jinja": "# {{ project_name }}\n",
+            "{{_copier_conf.answers_file}}.jinja": wild.ANSWERS,
+        },
+    )
+    wild.release(repo, "v1.0.0")
+    assert cli("new", "svc", "--template", str(repo), "-y")[0] == 0
+    commit_all(Path("svc"))
+    code, _, err = cli("update", "svc", "--check")
+    one_line_error(code, err, "name the answers file")
+    code, out, _ = cli("update", "svc", "--check", "--answers-file", "config/answers.yml")
+    assert code == 0 and out == "config/answers.yml (" + str(repo) + "): up to date at 1.0.0\n"
