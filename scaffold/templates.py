@@ -183,6 +183,50 @@ def at_version(template: Template, vcs_ref: str | None) -> Iterator[tuple[Templa
     yield template, vcs_ref
 
 
+def catalogue(registered: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every template ``pyframe new`` can render: the built-in ones (versions shipped, pins, and
+    each question with its type, choices and default, so ``--data`` can be written without
+    opening a ``copier.yml``), then the registered ones with where they were registered."""
+    rows: list[dict[str, Any]] = []
+    for name in BUILTIN:
+        found = resolve(name, registered)
+        rows.append(
+            {
+                "name": name,
+                "source": "built-in",
+                "version": normalise_version(found.pin) if found.pin else found.version,
+                "pinned": found.pin is not None,
+                "available": list(builtin_versions()),
+                "questions": [q.name for q in found.questions],
+                "choices": {
+                    q.name: {
+                        "type": q.type,
+                        "choices": list(q.choices),
+                        "default": None if _templated(q.default) else q.default,
+                    }
+                    for q in found.questions
+                },
+            }
+        )
+    for name, entry in registered.items():
+        if entry.source is not None:
+            rows.append(
+                {
+                    "name": name,
+                    "source": entry.source,
+                    "version": entry.vcs_ref or "newest",
+                    "pinned": entry.vcs_ref is not None,
+                    "description": entry.description,
+                    "registered_in": entry.origin,
+                }
+            )
+    return rows
+
+
+def _templated(value: Any) -> bool:
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
 def builtin_name(recorded_source: str) -> str | None:
     """The built-in template a project's recorded ``_src_path`` names, if it names one.
 

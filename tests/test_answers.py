@@ -6,6 +6,9 @@ from scaffold.answers import gather, load_answers_file, parse_data
 from scaffold.errors import PyframeError
 from scaffold.templates import Question, Template
 
+#: Pure logic, no rendering: the fast tier (``pytest -m fast``).
+pytestmark = pytest.mark.fast
+
 TEMPLATE = Template(
     name="t",
     source="/nowhere",

@@ -236,12 +236,12 @@ def test_external_template_needs_trust_for_tasks(cli, tmp_path, make_template):
 
 
 def test_a_bug_is_exit_3_with_a_log_not_a_traceback(cli, monkeypatch):
-    import scaffold.render
+    import scaffold.core
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(scaffold.render, "render", boom)
+    monkeypatch.setattr(scaffold.core, "render", boom)
     code, _, err = cli("new", "svc", "--framework", "flask", "-y")
     assert code == 3
     assert "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
@@ -318,7 +318,7 @@ def _interrupt_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -
     while not ready() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert ready(), "the command never reached the point to interrupt"
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
     assert "Traceback" not in err and err.count("\n") == 1, err
@@ -335,6 +335,7 @@ def test_ctrl_c_during_render_leaves_nothing(tmp_path, make_template):
         cwd=work,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     err = _interrupt_when(process, lambda: bool(list(work.glob("deep/er/.svc.*.pyframe-tmp"))))
     assert "nothing was written" in err
@@ -355,6 +356,7 @@ def test_ctrl_c_during_tasks_says_the_files_are_complete(tmp_path, make_template
         cwd=work,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     err = _interrupt_when(process, (work / "svc" / "started").exists)
     assert f"the project's files are complete in {work / 'svc'}" in err
@@ -374,6 +376,7 @@ def test_ctrl_c_while_the_cli_still_imports_is_one_line(tmp_path):
         env={**os.environ, "PYTHONPATH": str(tmp_path / "slow")},
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     err = _interrupt_when(process, (tmp_path / "importing").exists)
     assert err == "pyframe: interrupted; nothing was changed\n"

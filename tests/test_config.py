@@ -27,6 +27,9 @@ from scaffold.config import (
 from scaffold.errors import PyframeError
 from scaffold.matrix import Needs, Reason, load_matrix, recommend
 
+#: Pure logic, no rendering: the fast tier (``pytest -m fast``).
+pytestmark = pytest.mark.fast
+
 REPO = Path(__file__).resolve().parents[1]
 
 linux_only = pytest.mark.skipif(

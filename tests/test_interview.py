@@ -9,6 +9,9 @@ from prompt_toolkit.output import DummyOutput
 from scaffold.interview import ask_needs
 from scaffold.matrix import Needs, load_matrix
 
+#: Pure logic, no rendering: the fast tier (``pytest -m fast``).
+pytestmark = pytest.mark.fast
+
 DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 
 

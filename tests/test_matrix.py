@@ -32,6 +32,9 @@ from scaffold.matrix import (
     suggested_answers,
 )
 
+#: Pure logic, no rendering: the fast tier (``pytest -m fast``).
+pytestmark = pytest.mark.fast
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -3,6 +3,9 @@ import pytest
 from scaffold.errors import PyframeError
 from scaffold.names import package_name, validate_package_name, validate_project_name
 
+#: Pure logic, no rendering: the fast tier (``pytest -m fast``).
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(
     ("project", "package"),

@@ -17,3 +17,12 @@ def test_ruff_passes_on_pyframe_itself(command):
     ruff = [sys.executable, "-m", "ruff", *command, *OWN]
     done = subprocess.run(ruff, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_passes_on_the_package():
+    """The typed core stays typed: ``mypy --strict`` (``[tool.mypy]`` in pyproject.toml)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"], cwd=ROOT, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr

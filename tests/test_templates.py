@@ -6,6 +6,9 @@ from scaffold import __version__
 from scaffold.errors import PyframeError
 from scaffold.templates import BUILTIN, builtin_root, read_questions, resolve
 
+#: Pure logic, no rendering: the fast tier (``pytest -m fast``).
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize("name", BUILTIN)
 def test_builtin_templates_resolve_with_version_and_questions(name):

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from scaffold.smoke import Options, Services, plan, smoke, summary_line
+from scaffold.smoketest import Options, Services, plan, smoke, summary_line
 from scaffold.templates import BUILTIN, resolve
 
 pytestmark = pytest.mark.slow

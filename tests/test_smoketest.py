@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from scaffold.errors import PyframeError
-from scaffold.smoke import (
+from scaffold.smoketest import (
     STEPS,
     Options,
     Services,

@@ -33,11 +33,23 @@ slice (``select``: by id, or shard ``I/N``), and the shards' JUnit files are joi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
+from ..copier_adapter import untrusted
 from ..errors import PyframeError
+from ..templates import BUILTIN, Template, checkout, resolve
 from .plan import Excluded, Mode, Plan, Variant, covered_pairs, plan, possible_pairs
-from .report import Report, merge_junit, summary_line, to_json, to_junit, to_matrix
+from .report import (
+    Report,
+    incomplete_reason,
+    merge_junit,
+    summary_line,
+    to_json,
+    to_junit,
+    to_matrix,
+)
 from .run import STEPS, Options, StepResult, VariantResult, run_variants
 from .services import Services, services_needed
 
@@ -53,9 +65,12 @@ __all__ = [
     "Variant",
     "VariantResult",
     "covered_pairs",
+    "incomplete_reason",
+    "load",
     "merge_junit",
     "parse_shard",
     "plan",
+    "plan_all",
     "possible_pairs",
     "select",
     "services_needed",
@@ -65,6 +80,55 @@ __all__ = [
     "to_junit",
     "to_matrix",
 ]
+
+
+def load(
+    sources: Sequence[str],
+    into: Path,
+    *,
+    every: bool = False,
+    registered: Mapping[str, Any] | None = None,
+    vcs_ref: str | None = None,
+    trust: bool = False,
+) -> list[Template]:
+    """The templates to smoke, each fetched at the version to plan and build (``vcs_ref``, a
+    registered pin, or the newest release tag) into its own folder under ``into``.
+
+    A template that would run its own code (tasks, migrations, Jinja extensions) is refused
+    before anything runs unless ``trust``, as ``pyframe new`` refuses it.
+    """
+    names = list(BUILTIN) if every else []
+    names += [s for s in sources if s not in names]
+    if not names:
+        raise PyframeError(
+            "name at least one template (django, fastapi, flask, a path) or --all",
+            field="sources",
+        )
+    found = []
+    for number, name in enumerate(names):
+        folder = into / str(number)
+        folder.mkdir()
+        named = resolve(name, registered)
+        template = checkout(named, folder, vcs_ref or named.pin)
+        if template.runs_code and not (trust or template.builtin):
+            raise untrusted(repr(template.name))
+        found.append(template)
+    return found
+
+
+def plan_all(
+    templates: Sequence[Template],
+    mode: Mode | str,
+    pinned: Mapping[str, Any] | None = None,
+    *,
+    trusted: bool = False,
+) -> Plan:
+    """One plan for several templates: their variants and exclusions, in order."""
+    plans = [plan(t, mode, pinned, trusted=trusted) for t in templates]
+    return Plan(
+        tuple(v for p in plans for v in p.variants),
+        tuple(e for p in plans for e in p.excluded),
+    )
 
 
 def smoke(

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from scaffold.cli import main
-from scaffold.smoke import covered_pairs, plan, possible_pairs, select
+from scaffold.smoketest import covered_pairs, plan, possible_pairs, select
 from scaffold.templates import checkout, resolve
 
 from . import wild
@@ -218,7 +218,7 @@ def test_a_version_is_planned_and_rendered_from_the_same_ref(cli):
 
 
 def test_a_crash_in_one_variant_fails_only_that_variant(cli, monkeypatch):
-    from scaffold.smoke import run
+    from scaffold.smoketest import run
 
     real = run._Runner._render
 

@@ -17,13 +17,22 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from ..answers import cast_answer
 from ..errors import PyframeError
 from ..templates import Question, Template
 
-Mode = Literal["defaults", "pairwise", "full"]
+
+class Mode(StrEnum):
+    """How many variants: the defaults, every pair of values, or every combination."""
+
+    DEFAULTS = "defaults"
+    PAIRWISE = "pairwise"
+    FULL = "full"
+
+
 _FULL_LIMIT = 200_000
 
 #: One axis value: the question's name, or ``(question, option)`` for a multiselect option.
@@ -73,7 +82,7 @@ def describe(answers: Mapping[str, Any]) -> str:
 
 def plan(
     template: Template,
-    mode: Mode = "pairwise",
+    mode: Mode | str = Mode.PAIRWISE,
     pinned: Mapping[str, Any] | None = None,
     *,
     trusted: bool = False,
@@ -90,9 +99,10 @@ def plan(
     # The project's name is given by smoke itself (``smoke-NN``), as ``pyframe new`` gives it.
     automatic = {"project_name": "smoke"} if "project_name" in {q.name for q in questions} else {}
     judge.automatic = {k: v for k, v in automatic.items() if k not in pins}
-    if mode == "defaults" or not axes:
+    mode = Mode(mode)
+    if mode == Mode.DEFAULTS or not axes:
         rows: list[dict[AxisKey, Any]] = [{}]
-    elif mode == "full":
+    elif mode == Mode.FULL:
         rows = _product(axes)
     else:
         rows = _pairwise(axes, judge, pins)
@@ -146,7 +156,9 @@ def _pair_items(answers: Mapping[str, Any], questions: Sequence[Question]) -> li
 # ------------------------------------------------------------------------------------- axes
 
 
-def _axes(questions: Sequence[Question], pinned: Mapping[str, Any]) -> dict[AxisKey, tuple]:
+def _axes(
+    questions: Sequence[Question], pinned: Mapping[str, Any]
+) -> dict[AxisKey, tuple[Any, ...]]:
     axes: dict[AxisKey, tuple[Any, ...]] = {}
     for question in questions:
         if question.name in pinned:
@@ -203,7 +215,7 @@ def _pairwise(
     names = list(axes)
     if len(names) == 1:
         return [{names[0]: v} for v in axes[names[0]]]
-    from allpairspy import AllPairs
+    from allpairspy import AllPairs  # type: ignore[import-untyped]
 
     rows = [dict(zip(names, row, strict=True)) for row in AllPairs([list(axes[n]) for n in names])]
 

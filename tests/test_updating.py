@@ -16,7 +16,7 @@ import yaml
 from scaffold import templates
 from scaffold.cli import main
 from scaffold.errors import PyframeError
-from scaffold.update import conflicts_in, find_layers, status, update
+from scaffold.updating import conflicts_in, find_layers, status, update
 
 README_V1 = "# {{ project_name }}\n\nIntro.\n\n" + "".join(f"para {n}\n\n" for n in range(8))
 README_V2 = README_V1.replace("para 7\n", "para 7, revised in v2\n")

@@ -354,7 +354,8 @@ class _Runner:
     def _server_url(self, variant: Variant) -> str | None:
         for service in ("postgresql", "mysql"):
             if service in services_needed(variant.answers):
-                return getattr(self.options.services, service)
+                url: str | None = getattr(self.options.services, service)
+                return url
         return None
 
     def _fresh_database(self, variant: Variant) -> str | None:
