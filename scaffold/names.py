@@ -5,54 +5,38 @@ otherwise: ``import test`` silently imports the standard library's package, a pr
 ``django`` shadows the framework it depends on, and ``../x`` writes outside the current folder.
 """
 
-import keyword
+import functools
 import re
-import sys
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
 
 from .errors import PyframeError
 
 _PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 
-#: Names a generated project cannot take because it would shadow something it imports, or a
-#: top-level folder the skeletons themselves use.
-RESERVED = frozenset(
-    {
-        # the frameworks and the libraries the skeletons import at top level
-        "django",
-        "fastapi",
-        "flask",
-        "starlette",
-        "werkzeug",
-        "jinja2",
-        "pydantic",
-        "sqlalchemy",
-        "alembic",
-        "celery",
-        "redis",
-        "gunicorn",
-        "uvicorn",
-        "pytest",
-        "httpx",
-        "jwt",
-        "argon2",
-        "ninja",
-        "rest_framework",
-        "whitenoise",
-        "psycopg",
-        "asyncpg",
-        "scaffold",
-        "pyframe",
-        # folders and modules every skeleton has next to the package
-        "config",
-        "tests",
-        "migrations",
-        "manage",
-    }
-)
+
+@dataclass(frozen=True)
+class PackageRule:
+    """The one package-name rule (``package_names.toml``), shared with the templates."""
+
+    pattern: str
+    keywords: frozenset[str]
+    stdlib: frozenset[str]
+    reserved: frozenset[str]
 
 
-#: Importable standard-library packages that ``sys.stdlib_module_names`` leaves out.
-_STDLIB_EXTRA = frozenset({"test", "idlelib", "lib2to3", "ensurepip", "venv"})
+@functools.cache
+def package_rule() -> PackageRule:
+    """The rule as data: pyframe applies it here, the templates' validators are generated
+    from the same file (``tools/shared_questions.py``)."""
+    raw = tomllib.loads(resources.files("scaffold").joinpath("package_names.toml").read_text())
+    return PackageRule(
+        pattern=str(raw["pattern"]),
+        keywords=frozenset(raw["keywords"]),
+        stdlib=frozenset(raw["stdlib"]),
+        reserved=frozenset(raw["reserved"]),
+    )
 
 
 def package_name(project_name: str) -> str:
@@ -106,19 +90,24 @@ def validate_project_name(project_name: str) -> str:
 
 def validate_package_name(name: str, project_name: str | None = None) -> str:
     """Check a Python package name for a generated project and return it unchanged."""
+    rule = package_rule()
     subject = f"project name {project_name!r} (package {name!r})" if project_name else repr(name)
-    if not name.isidentifier() or not name.isascii():
-        raise PyframeError(f"invalid package name {name!r}: it must be a Python identifier")
-    if name != name.lower():
-        raise PyframeError(f"invalid package name {name!r}: use lowercase (PEP 8)")
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        raise PyframeError(f"invalid {subject}: {name!r} is a Python keyword")
-    if name in sys.stdlib_module_names or name in _STDLIB_EXTRA:
+    if not re.fullmatch(rule.pattern, name):
         raise PyframeError(
-            f"invalid {subject}: {name!r} is a standard library module and would shadow it"
+            f"invalid package name {name!r}: use a lowercase Python identifier "
+            "(letters, digits and '_', starting with a letter)",
+            field="package_name",
         )
-    if name in RESERVED:
+    if name in rule.keywords:
+        raise PyframeError(f"invalid {subject}: {name!r} is a Python keyword", field="name")
+    if name in rule.stdlib:
         raise PyframeError(
-            f"invalid {subject}: {name!r} would shadow a library or folder the project uses"
+            f"invalid {subject}: {name!r} is a standard library module and would shadow it",
+            field="name",
+        )
+    if name in rule.reserved:
+        raise PyframeError(
+            f"invalid {subject}: {name!r} would shadow a library or folder the project uses",
+            field="name",
         )
     return name
