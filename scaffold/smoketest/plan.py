@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ..answers import cast_answer
 from ..errors import PyframeError
+from ..questions import Evaluator, show
 from ..templates import Question, Template
 
 
@@ -77,7 +77,7 @@ class Plan:
 
 
 def describe(answers: Mapping[str, Any]) -> str:
-    return " ".join(f"{k}={_show(v)}" for k, v in answers.items()) or "(defaults)"
+    return " ".join(f"{k}={show(v)}" for k, v in answers.items()) or "(defaults)"
 
 
 def plan(
@@ -93,12 +93,12 @@ def plan(
     (they are the template's code, like its tasks).
     """
     questions = [q for q in template.questions if not q.secret]
-    judge = _Judge(template, questions, trusted)
-    pins = judge.cast_pins(dict(pinned or {}))
+    judge = Evaluator(template, trusted=trusted, questions=questions)
+    pins = judge.cast(dict(pinned or {}), origin="--data")
     axes = _axes(questions, pins)
     # The project's name is given by smoke itself (``smoke-NN``), as ``pyframe new`` gives it.
     automatic = {"project_name": "smoke"} if "project_name" in {q.name for q in questions} else {}
-    judge.automatic = {k: v for k, v in automatic.items() if k not in pins}
+    judge = judge.with_given({k: v for k, v in automatic.items() if k not in pins})
     mode = Mode(mode)
     if mode == Mode.DEFAULTS or not axes:
         rows: list[dict[AxisKey, Any]] = [{}]
@@ -204,7 +204,7 @@ def _product(axes: Mapping[AxisKey, Sequence[Any]]) -> list[dict[AxisKey, Any]]:
 
 
 def _pairwise(
-    axes: Mapping[AxisKey, Sequence[Any]], judge: _Judge, pinned: Mapping[str, Any]
+    axes: Mapping[AxisKey, Sequence[Any]], judge: Evaluator, pinned: Mapping[str, Any]
 ) -> list[dict[AxisKey, Any]]:
     """allpairspy's covering set, then extra rows for any pair it missed.
 
@@ -239,136 +239,3 @@ def _pairwise(
         rows.append(best)
         missing -= pairs
     return rows
-
-
-# ------------------------------------------------------------------------------ judging rows
-
-
-class _Judge:
-    """Sees answers as Copier would: ``when:``, rendered defaults, validators."""
-
-    def __init__(self, template: Template, questions: Sequence[Question], trusted: bool) -> None:
-        self.template = template
-        self.questions = list(questions)
-        self._env = _environment(template, trusted)
-        self._compiled: dict[str, Any] = {}
-        self._cache: dict[str, tuple[dict[str, Any], str | None]] = {}
-        self.automatic: dict[str, Any] = {}
-
-    def cast_pins(self, pinned: dict[str, Any]) -> dict[str, Any]:
-        by_name = {q.name: q for q in self.template.questions}
-        unknown = sorted(set(pinned) - set(by_name))
-        if unknown and by_name:
-            raise PyframeError(
-                f"--data: template {self.template.name!r} has no question {', '.join(unknown)}",
-                field="data",
-            )
-        return {k: cast_answer(by_name[k], v) if k in by_name else v for k, v in pinned.items()}
-
-    def judge(self, given: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-        """The answers Copier would record for ``given``, and the template's refusal if any."""
-        given = {**self.automatic, **given}
-        key = repr(sorted(given.items(), key=lambda item: item[0]))
-        if key not in self._cache:
-            self._cache[key] = self._judge(given)
-        answers, message = self._cache[key]
-        return dict(answers), message
-
-    def _judge(self, given: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-        context: dict[str, Any] = dict(given)
-        answers: dict[str, Any] = {}
-        for question in self.questions:
-            if not _truthy(self._render(question.when, context)):
-                if question.name not in given and question.has_default:
-                    context[question.name] = self._default(question, context)
-                continue
-            if question.name in given:
-                value = given[question.name]
-            elif question.has_default:
-                value = self._default(question, context)
-            else:
-                raise PyframeError(
-                    f"template {self.template.name!r}: question {question.name!r} has no "
-                    f"default; give it a value with --data {question.name}=VALUE",
-                    field=f"data.{question.name}",
-                )
-            context[question.name] = answers[question.name] = value
-            message = self._refusal(question, value, context)
-            if message:
-                return answers, message
-        return answers, None
-
-    def _default(self, question: Question, context: Mapping[str, Any]) -> Any:
-        return cast_answer(question, self._render(question.default, context))
-
-    def _refusal(self, question: Question, value: Any, context: Mapping[str, Any]) -> str:
-        message = str(self._render(question.validator, context) or "").strip()
-        if message:
-            return message
-        if not question.choice_validators:
-            return ""
-        for option in value if isinstance(value, list) else [value]:
-            validator = question.choice_validators.get(option) if _hashable(option) else None
-            if validator:
-                message = str(self._render(validator, context) or "").strip()
-                if message:
-                    return f"{question.name}={_show(option)}: {message}"
-        return ""
-
-    def _render(self, value: Any, context: Mapping[str, Any]) -> Any:
-        if not isinstance(value, str) or not any(m in value for m in self._markers):
-            return value
-        try:
-            if value not in self._compiled:
-                self._compiled[value] = self._env.from_string(value)
-            return self._compiled[value].render(**context)
-        except Exception as exc:
-            raise PyframeError(
-                f"template {self.template.name!r}: cannot evaluate {value.strip()[:60]!r}: "
-                f"{type(exc).__name__}: {exc}",
-                field="template",
-            ) from exc
-
-    @property
-    def _markers(self) -> tuple[str, ...]:
-        env = self._env
-        return (env.variable_start_string, env.block_start_string)
-
-
-def _environment(template: Template, trusted: bool) -> Any:
-    """A Jinja environment like the one Copier renders this template with."""
-    from jinja2.sandbox import SandboxedEnvironment
-
-    settings = template.settings
-    extensions = ["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
-    if trusted or template.builtin:
-        extensions += [str(e) for e in settings.get("_jinja_extensions") or ()]
-    envops = {k: v for k, v in (settings.get("_envops") or {}).items() if k != "undefined"}
-    try:
-        return SandboxedEnvironment(extensions=extensions, **envops)
-    except (ImportError, TypeError) as exc:
-        raise PyframeError(
-            f"template {template.name!r}: cannot load its Jinja set-up: {exc}", field="template"
-        ) from exc
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("", "false", "no", "n", "0", "off", "none", "null")
-    return bool(value)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "[" + ",".join(_show(v) for v in value) + "]"
-    return str(value)
