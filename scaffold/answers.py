@@ -40,7 +40,7 @@ def parse_data(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise PyframeError(f"--data expects KEY=VALUE, got {pair!r}")
+            raise PyframeError(f"{{@data}} expects KEY=VALUE, got {pair!r}", field="data")
         data[key.strip()] = value
     return data
 
@@ -52,14 +52,16 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PyframeError(f"--answers-file: {path} does not exist", field="answers_file") from None
+        raise PyframeError(
+            f"{{@answers_file}}: {path} does not exist", field="answers_file"
+        ) from None
     except UnicodeDecodeError:
         raise PyframeError(
-            f"--answers-file: {path} is not UTF-8 text", field="answers_file"
+            f"{{@answers_file}}: {path} is not UTF-8 text", field="answers_file"
         ) from None
     except OSError as exc:
         raise PyframeError(
-            f"--answers-file: cannot read {path}: {exc.strerror}", field="answers_file"
+            f"{{@answers_file}}: cannot read {path}: {exc.strerror}", field="answers_file"
         ) from None
     try:
         loaded = yaml.safe_load(text)
@@ -67,12 +69,12 @@ def load_answers_file(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise PyframeError(f"--answers-file: {where}: {problem}", field="answers_file") from None
+        raise PyframeError(f"{{@answers_file}}: {where}: {problem}", field="answers_file") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
         raise PyframeError(
-            f"--answers-file: {path} must be a mapping of question: answer", field="answers_file"
+            f"{{@answers_file}}: {path} must be a mapping of question: answer", field="answers_file"
         )
     return {str(k): v for k, v in loaded.items() if not str(k).startswith("_")}
 
@@ -89,8 +91,8 @@ def gather(
 ) -> Answers:
     """Combine every source of answers in the documented order of precedence."""
     known = {q.name for q in template.questions}
-    _check_known("--answers-file", answers_file, template, known)
-    _check_known("--data", data, template, known)
+    _check_known("{@answers_file}", answers_file, template, known)
+    _check_known("{@data}", data, template, known)
     forced: dict[str, Any] = {}
     if project_name is not None and (not known or "project_name" in known):
         forced["project_name"] = project_name

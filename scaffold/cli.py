@@ -544,6 +544,27 @@ def junit_merge(
         raise typer.Exit(EXIT_NO)
 
 
+#: How the CLI names the inputs an error asks a person to change (``{@trust}`` in a message).
+FLAGS = {
+    "answers_file": "--answers-file",
+    "config": "--config",
+    "data": "--data",
+    "database_url": "--database-url",
+    "defaults": "--defaults",
+    "force": "--force",
+    "framework": "--framework",
+    "kind": "--kind",
+    "matrix": "--matrix",
+    "need": "--need",
+    "output": "--output",
+    "scale": "--scale",
+    "shard": "--shard",
+    "team": "--team",
+    "template": "--template",
+    "trust": "--trust",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure ends here as one message and an exit code (see errors.py)."""
     from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, NOTHING_CHANGED, describe_os_error
@@ -552,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, prog_name="pyframe", standalone_mode=False)
     except PyframeError as exc:
         prefix = "pyframe: " if exc.exit_code == EXIT_INTERRUPTED else "pyframe: error: "
-        print(f"{prefix}{exc.message}", file=sys.stderr)
+        print(f"{prefix}{exc.text(FLAGS)}", file=sys.stderr)
         return exc.exit_code
     except typer.TyperException as exc:  # bad flags and arguments
         ctx = getattr(exc, "ctx", None)

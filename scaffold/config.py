@@ -224,7 +224,7 @@ def find_config(explicit: Path | None = None, cwd: Path | None = None) -> Path |
     if explicit is not None:
         path = here / Path(explicit).expanduser()
         if not path.exists():
-            raise PyframeError(f"{path}: no such configuration file (given with --config)")
+            raise PyframeError(f"{path}: no such configuration file (given with {{@config}})")
         return path
     return next((path for path in config_paths(here) if path.exists()), None)
 

@@ -245,7 +245,7 @@ def copier_errors(template: str) -> Iterator[None]:
     except InteractiveSessionError as exc:
         raise PyframeError(
             f"template {template} needs answers and there is no terminal to ask: "
-            "pass --defaults, --data KEY=VALUE or --answers-file FILE",
+            "pass {@defaults}, {@data} KEY=VALUE or {@answers_file} FILE",
             field="data",
         ) from exc
     except ForbiddenPathError as exc:
@@ -277,7 +277,7 @@ def untrusted(template: str) -> PyframeError:
     """The one refusal for a template that would run code on the person's machine."""
     return PyframeError(
         f"template {template} runs tasks, migrations or Jinja extensions on your machine; "
-        "read it, then pass --trust if you trust it",
+        "read it, then pass {@trust} if you trust it",
         field="trust",
     )
 

@@ -60,11 +60,12 @@ def check_early(
     check_destination(destination.absolute(), force)
     if framework is not None and template is not None:
         raise PyframeError(
-            "--framework and --template exclude each other: give one", field="framework"
+            "{@framework} and {@template} exclude each other: give one", field="framework"
         )
     if framework is not None and framework not in frameworks(settings):
         raise PyframeError(
-            f"unknown --framework {framework!r}: choose one of {', '.join(frameworks(settings))}",
+            f"unknown {{@framework}} {framework!r}: "
+            f"choose one of {', '.join(frameworks(settings))}",
             field="framework",
         )
     routes = settings.kind_templates or settings.framework_templates

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+from collections.abc import Mapping
 
 EXIT_OK = 0
 EXIT_NO = 1
@@ -22,20 +24,37 @@ EXIT_USER = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
 
+#: ``{@trust}``, ``{@answers_file}``: an input the person can change, named by the front end.
+_PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
+
 
 class PyframeError(Exception):
-    """An error the user caused and can fix; ``message`` is shown to them as it is.
+    """An error the user caused and can fix.
 
-    ``field`` names the input the error is about (``"data.package_name"``, ``"output"``...), so a
-    front end can point at it without parsing the message.
+    The text names the inputs a person can change as ``{@name}`` placeholders (``{@trust}``,
+    ``{@data}``, ``{@output}``...), because how to change them depends on the front end: the CLI
+    says ``--trust``, a web form names its field. :meth:`text` fills them in; ``message`` is the
+    text with each input's plain name. ``field`` names the input the error is about, so a front
+    end can point at it.
     """
 
     exit_code = EXIT_USER
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.template = message
         self.field = field
+
+    def text(self, words: Mapping[str, str]) -> str:
+        """The message with every ``{@input}`` as ``words`` name it (its plain name if not)."""
+        return _PLACEHOLDER.sub(lambda m: words.get(m[1], m[1].replace("_", " ")), self.template)
+
+    @property
+    def message(self) -> str:
+        return self.text({})
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class Interrupted(PyframeError):

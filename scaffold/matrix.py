@@ -432,7 +432,7 @@ def check_needs(needs: Needs, matrix: Matrix) -> None:
         allowed = matrix.vocabulary[dimension]
         if word is not None and word not in allowed:
             raise PyframeError(
-                f"unknown --{dimension} {word!r}: choose one of {', '.join(allowed)}"
+                f"unknown {{@{dimension}}} {word!r}: choose one of {', '.join(allowed)}"
             )
 
 
@@ -551,7 +551,7 @@ def suggested_answers(needs: Needs, framework: str, matrix: Matrix) -> dict[str,
     check_needs(needs, matrix)
     if framework not in matrix.frameworks:
         raise PyframeError(
-            f"unknown --framework {framework!r}: choose one of {', '.join(matrix.frameworks)}"
+            f"unknown {{@framework}} {framework!r}: choose one of {', '.join(matrix.frameworks)}"
         )
     answers: dict[str, object] = {}
     for dimension, word in _answers_in_order(needs, matrix):

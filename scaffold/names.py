@@ -55,7 +55,7 @@ def validate_folder_name(project_name: str) -> str:
     if "/" in project_name or "\\" in project_name or ".." in project_name or project_name == ".":
         raise PyframeError(
             f"invalid project name {project_name!r}: it must be a name, not a path "
-            "(use --output DIR to choose where the project goes)",
+            "(use {@output} DIR to choose where the project goes)",
             field="name",
         )
     if project_name.startswith("-") or "\x00" in project_name:
@@ -73,7 +73,7 @@ def validate_project_name(project_name: str) -> str:
     if "/" in project_name or "\\" in project_name or ".." in project_name:
         raise PyframeError(
             f"invalid project name {project_name!r}: it must be a name, not a path "
-            "(use --output DIR to choose where the project goes)"
+            "(use {@output} DIR to choose where the project goes)"
         )
     if project_name[0].isdigit():
         raise PyframeError(

@@ -125,7 +125,7 @@ class Evaluator:
             else:
                 raise PyframeError(
                     f"template {self.template.name!r}: question {question.name!r} has no "
-                    f"default; give it a value with --data {question.name}=VALUE",
+                    f"default; give it a value with {{@data}} {question.name}=VALUE",
                     field=f"data.{question.name}",
                 )
             context[question.name] = answers[question.name] = value

@@ -267,7 +267,7 @@ def check_destination(destination: Path, force: bool) -> bool:
         return False
     if not force:
         raise PyframeError(
-            f"{destination} is not empty: choose another name or --output, or pass --force "
+            f"{destination} is not empty: choose another name or {{@output}}, or pass {{@force}} "
             f"to add the project's files to it (existing files are kept; the template's version "
             f"is written next to them as FILE{KEPT_SUFFIX})",
             field="output",

@@ -448,3 +448,22 @@ def test_scale_is_weighed_by_new(cli):
     code, out, _ = cli("new", "svc", "--kind", "api", "--scale", "large", "--dry-run", "-y")
     assert code == 0
     assert out.splitlines()[0] != small
+
+
+def test_errors_name_inputs_as_flags_only_in_the_cli(cli, tmp_path):
+    from scaffold.errors import PyframeError
+    from scaffold.render import render
+    from scaffold.templates import resolve
+
+    template = tmp_path / "t"
+    template.mkdir()
+    (template / "copier.yml").write_text("_tasks:\n  - touch x\nproject_name:\n  type: str\n")
+    with pytest.raises(PyframeError) as refused:
+        render(resolve(str(template)), tmp_path / "out", data={"project_name": "x"})
+    assert refused.value.field == "trust"
+    assert "--" not in refused.value.message  # what a web front end shows
+    assert "read it, then pass trust if you trust it" in refused.value.message
+    words = {"trust": "the server's trust setting"}
+    assert "then pass the server's trust setting if" in refused.value.text(words)
+    code, _, err = cli("new", "svc", "--template", str(template), "-y")
+    assert code == 2 and "read it, then pass --trust if you trust it" in err

@@ -133,7 +133,7 @@ def test_a_missing_explicit_config_is_an_error_not_a_fallback(tmp_path: Path) ->
     write(tmp_path, '[defaults]\nci = "none"\n')  # ./pyframe.toml exists, and must not be used
     missing = tmp_path / "acme.toml"
     message = error_of(missing, cwd=tmp_path)
-    assert message == f"{missing}: no such configuration file (given with --config)"
+    assert message == f"{missing}: no such configuration file (given with config)"
     with pytest.raises(PyframeError, match="no such configuration file"):
         find_config(missing, cwd=tmp_path)
 

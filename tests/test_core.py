@@ -92,7 +92,7 @@ def test_early_checks_refuse_before_anything_is_asked(tmp_path):
     (tmp_path / "taken" / "file").write_text("x")
     with pytest.raises(PyframeError, match="is not empty"):
         check_early("taken", tmp_path / "taken", settings)
-    with pytest.raises(PyframeError, match="unknown --framework 'rails'"):
+    with pytest.raises(PyframeError, match="unknown framework 'rails'"):
         check_early("svc", tmp_path / "svc", settings, framework="rails")
     with pytest.raises(PyframeError, match="standard library module"):
         check_early("email", tmp_path / "email", settings)

@@ -121,7 +121,7 @@ def test_tasks_need_trust_for_non_builtin_templates(make_template, tmp_path):
     files["copier.yml"] += "_tasks:\n  - touch made-by-task\n"
     template = resolve(str(make_template(files)))
     dest = tmp_path / "demo"
-    with pytest.raises(PyframeError, match="--trust"):
+    with pytest.raises(PyframeError, match="pass trust if you trust it"):
         render(template, dest, data={"project_name": "demo"})
     assert not dest.exists()
     render(template, dest, data={"project_name": "demo"}, trust=True)

@@ -152,7 +152,7 @@ def parse_shard(text: str) -> tuple[int, int]:
     except ValueError:
         shard = (0, 0)
     if not sep or not 1 <= shard[0] <= shard[1]:
-        raise PyframeError(f"--shard expects I/N with 1 <= I <= N, got {text!r}", field="shard")
+        raise PyframeError(f"{{@shard}} expects I/N with 1 <= I <= N, got {text!r}", field="shard")
     return shard
 
 

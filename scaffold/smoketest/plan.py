@@ -94,7 +94,7 @@ def plan(
     """
     questions = [q for q in template.questions if not q.secret]
     judge = Evaluator(template, trusted=trusted, questions=questions)
-    pins = judge.cast(dict(pinned or {}), origin="--data")
+    pins = judge.cast(dict(pinned or {}), origin="{@data}")
     axes = _axes(questions, pins)
     # The project's name is given by smoke itself (``smoke-NN``), as ``pyframe new`` gives it.
     automatic = {"project_name": "smoke"} if "project_name" in {q.name for q in questions} else {}
@@ -196,7 +196,8 @@ def _product(axes: Mapping[AxisKey, Sequence[Any]]) -> list[dict[AxisKey, Any]]:
         size *= len(values)
     if size > _FULL_LIMIT:
         raise PyframeError(
-            f"--matrix full would build {size} variants; use pairwise or pin answers with --data",
+            f"{{@matrix}} full would build {size} variants; use pairwise or pin answers with "
+            "{@data}",
             field="matrix",
         )
     names = list(axes)

@@ -36,7 +36,7 @@ class Services:
             scheme = urlsplit(url).scheme.split("+")[0]
             kind = {"postgres": "postgresql", "mariadb": "mysql"}.get(scheme, scheme)
             if kind not in ("postgresql", "mysql"):
-                raise PyframeError(f"--database-url {url!r}: expected postgresql:// or mysql://")
+                raise PyframeError(f"{{@database_url}} {url!r}: expected postgresql:// or mysql://")
             urls[kind] = url
         return cls(**urls)
 
