@@ -13,14 +13,13 @@ from importlib import resources
 
 from .errors import PyframeError
 
-_PROJECT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
-
 
 @dataclass(frozen=True)
 class PackageRule:
     """The one package-name rule (``package_names.toml``), shared with the templates."""
 
     pattern: str
+    project_pattern: str
     keywords: frozenset[str]
     stdlib: frozenset[str]
     reserved: frozenset[str]
@@ -33,6 +32,7 @@ def package_rule() -> PackageRule:
     raw = tomllib.loads(resources.files("scaffold").joinpath("package_names.toml").read_text())
     return PackageRule(
         pattern=str(raw["pattern"]),
+        project_pattern=str(raw["project_pattern"]),
         keywords=frozenset(raw["keywords"]),
         stdlib=frozenset(raw["stdlib"]),
         reserved=frozenset(raw["reserved"]),
@@ -40,8 +40,8 @@ def package_rule() -> PackageRule:
 
 
 def package_name(project_name: str) -> str:
-    """Derive the import name: ``My-Service`` becomes ``my_service``."""
-    return re.sub(r"[-. ]+", "_", project_name.strip()).lower()
+    """Derive the import name as the templates' default does: ``My-Service`` -> ``my_service``."""
+    return project_name.strip().lower().replace("-", "_")
 
 
 def validate_folder_name(project_name: str) -> str:
@@ -80,10 +80,11 @@ def validate_project_name(project_name: str) -> str:
             f"invalid project name {project_name!r}: it must not start with a digit, "
             "because the Python package derived from it could not be imported"
         )
-    if not _PROJECT_NAME.fullmatch(project_name):
+    if not re.fullmatch(package_rule().project_pattern, project_name):
         raise PyframeError(
-            f"invalid project name {project_name!r}: use letters, digits, '-', '_' or '.', "
-            "starting with a letter"
+            f"invalid project name {project_name!r}: use letters, digits, '-' and '_', "
+            "starting with a letter",
+            field="name",
         )
     return validate_package_name(package_name(project_name), project_name)
 

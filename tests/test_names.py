@@ -11,10 +11,11 @@ pytestmark = pytest.mark.fast
     ("project", "package"),
     [
         ("my-service", "my_service"),
-        ("My.Service", "my_service"),
+        ("My-Service", "my_service"),
         ("api2", "api2"),
         ("billing_api", "billing_api"),
-        ("a--b", "a_b"),
+        ("a--b", "a__b"),
+        ("app", "app"),
     ],
 )
 def test_package_name_is_derived(project, package):
@@ -43,6 +44,7 @@ def test_package_name_is_derived(project, package):
         ("my service", "letters, digits"),
         ("café", "letters, digits"),
         ("-x", "letters, digits"),
+        ("my.service", "letters, digits"),
     ],
 )
 def test_bad_project_names_are_refused_with_a_reason(name, fragment):
@@ -58,3 +60,28 @@ def test_package_name_must_be_lowercase_identifier():
     with pytest.raises(PyframeError, match="identifier"):
         validate_package_name("my-pkg")
     assert validate_package_name("my_pkg") == "my_pkg"
+
+
+#: Names the four package-name rules used to disagree on (issue 14); now one answer each.
+PROBES = {
+    "argparse": False,
+    "app": True,
+    "match": False,
+    "type": False,
+    "_x": False,
+    "django": False,
+    "zoneinfo": False,
+    "items": True,
+    "sqlite3": False,
+    "celery": False,
+}
+
+
+@pytest.mark.parametrize(("name", "accepted"), PROBES.items())
+def test_one_package_rule_answers_each_probe(name, accepted):
+    try:
+        validate_package_name(name)
+    except PyframeError:
+        assert not accepted, f"{name} should be accepted"
+    else:
+        assert accepted, f"{name} should be refused"
