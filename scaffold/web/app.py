@@ -161,11 +161,15 @@ class Web:
 
     # --- deciding and rendering -------------------------------------------------------------------
 
-    async def decide(self, request: Request, *, strict: bool = False) -> Decision:
+    async def decide(
+        self, request: Request, *, strict: bool = False, lenient: bool = False
+    ) -> Decision:
         """The request's decision (``Service.decide`` runs Jinja and may fetch a registered
-        template once, so it runs off the event loop). ``strict``: invalid answers are an error."""
+        template once, so it runs off the event loop). ``strict``: invalid answers are an error;
+        ``lenient`` (or ``lenient=1``): answers another template asks are dropped (the page)."""
         starter = parse(request.query_params.multi_items())
-        decision = await asyncio.to_thread(self.service.decide, starter)
+        lenient = lenient or request.query_params.get("lenient") == "1"
+        decision = await asyncio.to_thread(self.service.decide, starter, lenient=lenient)
         if strict and not decision.ok:
             refused = Refused(
                 "the answers need fixing: "
@@ -197,7 +201,7 @@ class Web:
     async def index(self, request: Request) -> Response:
         if not page.wants_html(request):
             return PlainTextResponse(page.text_help(request, self.service))
-        decision = await self.decide(request)
+        decision = await self.decide(request, lenient=True)
         tree = None
         path = request.query_params.get("path")
         if (request.query_params.get("explore") or path) and decision.ok:
@@ -253,9 +257,9 @@ class Web:
         if part not in page.FRAGMENTS:
             raise Refused(f"no fragment {part!r}", status=404)
         if part == "recommendation":
-            decision = await self.decide(request)
+            decision = await self.decide(request, lenient=True)
             return HTMLResponse(page.fragment(request, self.service, part, decision))
-        decision = await self.decide(request, strict=part != "questions")
+        decision = await self.decide(request, strict=part != "questions", lenient=True)
         tree = None if part == "questions" else await self.tree(request, decision)
         path = _path(request, tree) if part == "file" and tree is not None else None
         return HTMLResponse(page.fragment(request, self.service, part, decision, tree, path))

@@ -79,14 +79,13 @@ def error_page(
     """The page again, with the error at the top and each field's message beside it."""
     if decision is None:
         try:
-            starter = _lenient(request)
-            decision = service.decide(starter)
+            decision = service.decide(_starter(request), lenient=True)
         except Exception:  # the request itself is the problem: show a fresh page
             decision = service.decide(Starter())
     return page(request, service, decision, error=error)
 
 
-def _lenient(request: Request) -> Starter:
+def _starter(request: Request) -> Starter:
     from .params import parse
 
     return parse(request.query_params.multi_items())
@@ -260,7 +259,7 @@ def check_json(request: Request, decision: Decision) -> dict[str, Any]:
         "template": choice.template.name,
         "framework": choice.framework,
         "routed": choice.routed,
-        "recommendation": choice.recommendation.to_dict() if choice.recommendation else None,
+        "recommendation": decision.recommendation.to_dict() if decision.recommendation else None,
         "fields": [_field(f) for f in decision.fields],
         "errors": decision.all_errors,
         "share": share_link(request, decision),

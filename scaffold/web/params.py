@@ -18,8 +18,9 @@ from ..matrix import Needs
 
 #: The parameters that are not template questions.
 RESERVED = ("name", "kind", "need", "team", "scale", "framework", "template")
-#: Parameters of the page itself (which file Explore shows); ignored by the archive endpoints.
-PAGE_ONLY = ("path", "explore", "format")
+#: Parameters of the page itself (which file Explore shows, whether answers to another
+#: template's questions are dropped); ignored by the archive endpoints.
+PAGE_ONLY = ("path", "explore", "lenient")
 #: The project name when none is given (Spring Initializr's ``demo``).
 DEFAULT_NAME = "demo"
 

@@ -75,6 +75,8 @@ class Decision:
     errors: Mapping[str, str] = field(default_factory=dict)
     #: The template answers the request gave, cast to their types (what ``--data`` would give).
     given: Mapping[str, Any] = field(default_factory=dict)
+    #: The matrix's advice when ``choose`` did not need one (a framework or template was chosen).
+    advice: Recommendation | None = None
 
     @property
     def ok(self) -> bool:
@@ -86,7 +88,11 @@ class Decision:
 
     @property
     def recommendation(self) -> Recommendation | None:
-        return self.choice.recommendation
+        """The matrix's advice for the needs, also when a framework or template was chosen
+        (the page shows what the choice overrides)."""
+        if self.choice.recommendation is not None:
+            return self.choice.recommendation
+        return self.advice
 
 
 class Service:
@@ -141,9 +147,13 @@ class Service:
 
     # --- a request ----------------------------------------------------------------------------
 
-    def decide(self, starter: Starter) -> Decision:
+    def decide(self, starter: Starter, *, lenient: bool = False) -> Decision:
         """The checks ``pyframe new`` makes before asking anything, then the choice of template
-        and the template's questions checked against the request's answers."""
+        and the template's questions checked against the request's answers.
+
+        ``lenient`` (the page): answers to questions the chosen template does not ask are
+        dropped instead of refused, so answers carry over when the person switches templates.
+        """
         self._check_words(starter)
         errors: dict[str, str] = {}
         try:
@@ -174,13 +184,18 @@ class Service:
                 status=403,
                 field="template",
             )
-        return self.check(starter, choice, errors)
+        return self.check(starter, choice, errors, lenient=lenient)
 
-    def check(self, starter: Starter, choice: Choice, errors: dict[str, str]) -> Decision:
+    def check(
+        self, starter: Starter, choice: Choice, errors: dict[str, str], *, lenient: bool = False
+    ) -> Decision:
         template = choice.template
         by_name = {q.name: q for q in template.questions}
         unknown = sorted(set(starter.data) - set(by_name))
-        if unknown:
+        if unknown and lenient:
+            kept = {k: v for k, v in starter.data.items() if k in by_name}
+            starter = replace(starter, data=kept)
+        elif unknown:
             raise Refused(
                 f"template {template.name!r} has no question {', '.join(unknown)}; its "
                 f"questions are {', '.join(by_name) or 'not known'}",
@@ -227,8 +242,16 @@ class Service:
                     error=error if name in checked.shown or name in field_errors else "",
                 )
             )
+        advice = None
+        if choice.recommendation is None:
+            advice = recommend(starter.as_needs, self.matrix)
         return Decision(
-            starter=starter, choice=choice, fields=tuple(fields), errors=errors, given=given
+            starter=starter,
+            choice=choice,
+            fields=tuple(fields),
+            errors=errors,
+            given=given,
+            advice=advice,
         )
 
     def recommendation(self, starter: Starter) -> Recommendation:

@@ -99,9 +99,10 @@
     }
   }
 
-  function apply(check) {
-    setError("name", check.errors.name || "");
-    for (const field of check.fields) {
+  function apply(result) {
+    // result: the answers as the server sees them; fields follow when: and their defaults.
+    setError("name", result.errors.name || "");
+    for (const field of result.fields) {
       const wrapper = form.querySelector(`#questions [data-field="${CSS.escape(field.param)}"]`);
       if (!wrapper) continue;
       wrapper.hidden = !field.shown;
@@ -109,35 +110,46 @@
       if (!touched.has(field.param)) setValue(wrapper, field.value);
       setError(field.param, field.shown ? field.error : "");
     }
-    $("share-link").value = check.share;
-    const q = check.share.split("?")[1] || "";
+    $("share-link").value = result.share;
+    const q = result.share.split("?")[1] || "";
     history.replaceState(null, "", "/?" + q);
-    for (const el of document.querySelectorAll(".archive-name")) el.textContent = check.name;
+    for (const el of document.querySelectorAll(".archive-name")) el.textContent = result.name;
     $("curl").lastChild.textContent = `.zip '${location.origin}/starter.zip?${q}'`;
-    if (check.ok) showSummary({});
+    if (result.ok) showSummary({});
+  }
+
+  // The page's check: answers another template asks are dropped (lenient=1), and the share
+  // link it returns is the clean query every other request uses.
+  async function check() {
+    const response = await fetch("/api/check?lenient=1&" + query());
+    const body = await response.json();
+    if (!response.ok) {
+      showSummary(body.errors, body.error);
+      return null;
+    }
+    body.query = body.share.split("?")[1] || "";
+    return body;
   }
 
   async function refresh() {
     const mine = ++sequence;
-    const q = query();
-    const response = await fetch("/api/check?" + q);
-    const check = await response.json();
-    if (mine !== sequence) return;
-    if (!response.ok) { showSummary(check.errors, check.error); return; }
-    const rec = await fetchText("/fragment/recommendation?" + q);
+    const result = await check();
+    if (mine !== sequence || !result) return;
+    const rec = await fetchText("/fragment/recommendation?" + result.query);
     if (mine !== sequence) return;
     if (rec.ok) $("recommendation").innerHTML = rec.text;
     const shownTemplate = $("questions").querySelector("[data-template]");
-    if (!shownTemplate || shownTemplate.dataset.template !== check.template) {
-      touched.forEach((p) => { if (!["name"].includes(p)) touched.delete(p); });
-      const questions = await fetchText("/fragment/questions?" + q);
+    if (!shownTemplate || shownTemplate.dataset.template !== result.template) {
+      const questions = await fetchText("/fragment/questions?" + result.query);
       if (mine !== sequence) return;
       if (questions.ok) $("questions").innerHTML = questions.text;
+      touched.clear();
+      for (const field of result.fields) if (field.given) touched.add(field.param);
     }
-    apply(check);
+    apply(result);
     $("files").replaceChildren();
     const option = $("f-framework").querySelector("option[value='']");
-    if (check.recommendation) option.textContent = `Follow the recommendation (${check.recommendation.framework})`;
+    if (result.recommendation) option.textContent = `Follow the recommendation (${result.recommendation.framework})`;
   }
 
   function later() {
@@ -158,22 +170,29 @@
   });
 
   async function explore(path) {
-    const q = query();
-    const url = path ? `/fragment/file?${q}&path=${encodeURIComponent(path)}` : `/fragment/files?${q}`;
-    const result = await fetchText(url);
+    const result = await check();
+    if (!result) return;
+    apply(result);
     if (!result.ok) {
-      const check = await (await fetch("/api/check?" + q)).json();
-      showSummary(check.errors, check.error || "The project could not be rendered.");
+      showSummary(result.errors);
+      $("summary").focus();
+      return;
+    }
+    const q = result.query;
+    const url = path ? `/fragment/file?${q}&path=${encodeURIComponent(path)}` : `/fragment/files?${q}`;
+    const shown = await fetchText(url);
+    if (!shown.ok) {
+      showSummary({}, new DOMParser().parseFromString(shown.text, "text/html").body.textContent.trim());
       $("summary").focus();
       return;
     }
     if (path) {
-      $("file-view").innerHTML = result.text;
+      $("file-view").innerHTML = shown.text;
       for (const a of form.querySelectorAll("a.file")) {
         if (a.dataset.path === path) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
       }
     } else {
-      $("files").innerHTML = result.text;
+      $("files").innerHTML = shown.text;
     }
   }
 
@@ -197,21 +216,15 @@
 
   async function generate(event, path) {
     event.preventDefault();
-    const q = query();
-    const response = await fetch("/api/check?" + q);
-    const check = await response.json();
-    if (!response.ok) {
-      showSummary(check.errors, check.error);
+    const result = await check();
+    if (!result) { $("summary").focus(); return; }
+    apply(result);
+    if (!result.ok) {
+      showSummary(result.errors);
       $("summary").focus();
       return;
     }
-    apply(check);
-    if (!check.ok) {
-      showSummary(check.errors, check.error);
-      $("summary").focus();
-      return;
-    }
-    window.location.href = path + "?" + q;
+    window.location.href = path + "?" + result.query;
   }
   $("generate").addEventListener("click", (event) => generate(event, "/starter.zip"));
   $("generate-tar").addEventListener("click", (event) => generate(event, "/starter.tar.gz"));
