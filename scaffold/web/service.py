@@ -157,10 +157,11 @@ class Service:
         self._check_words(starter)
         errors: dict[str, str] = {}
         try:
-            # The folder is the server's own scratch; check_early's destination check is moot.
+            # Renders go to per-request scratch folders: the destination checked here is one
+            # that never exists (inside the server's private folder).
             check_early(
                 starter.name,
-                Path(tempfile.gettempdir()) / "pyframe-serve-unused",
+                self._checkouts / "no-such-folder",
                 self.settings,
                 framework=starter.framework,
                 template=starter.template,
