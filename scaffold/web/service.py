@@ -291,7 +291,15 @@ def _cast(question: Question, values: tuple[str, ...]) -> Any:
             raw = raw[0]
     else:
         raw = values[-1] if values else ""
-    value = cast_answer(question, raw)
+    try:
+        value = cast_answer(question, raw)
+    except PyframeError:
+        raise
+    except Exception as exc:  # a json/yaml answer that does not parse (yaml.YAMLError)
+        raise PyframeError(
+            f"not a valid {question.type}: {str(exc).splitlines()[0] if str(exc) else exc!r}",
+            field=f"data.{question.name}",
+        ) from None
     if question.choices:
         allowed = list(question.choices)
         for item in value if question.multiselect else [value]:
