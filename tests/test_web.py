@@ -385,6 +385,10 @@ def test_renders_are_bounded_shared_and_remembered(tmp_path):
 
     try:
         asyncio.run(scenario())
+        for pid in list(renderer._pool._processes):  # type: ignore[attr-defined]
+            os.kill(pid, signal.SIGKILL)  # a render process dies (out of memory, say)
+        time.sleep(1)
+        assert isinstance(asyncio.run(renderer.render("e", job("e"))), Tree)  # a new pool
     finally:
         renderer.close()
     assert list(tmp_path.iterdir()) == []  # every scratch folder removed
@@ -413,7 +417,16 @@ def test_the_archives_are_what_pyframe_new_writes(server, tmp_path, framework, p
     assert in_tar(body, f"svc-{framework}") == expected
 
 
+def test_every_response_forbids_foreign_scripts_and_framing(server):
+    _, headers, _ = server.get("/", accept="text/html")
+    policy = headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert server.get("/starter.zip?description=" + "x" * 9000)[1]["x-content-type-options"]
+
+
 def test_curl_gets_text_help_and_a_browser_the_page(server):
+    status, root = server.json("/")
+    assert status == 200 and "templates" in root  # Accept: application/json: the metadata
     status, headers, body = server.get("/", agent="curl/8.5.0")
     assert status == 200 and headers["content-type"].startswith("text/plain")
     assert "curl -o svc.zip '" + server.url + "/starter.zip?name=svc&framework=fastapi" in (

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from ..config import load_config
 from ..errors import PyframeError
@@ -41,6 +41,18 @@ MAX_QUERY = 8 * 1024
 MAX_BODY = 16 * 1024
 
 Handler = Callable[[Request], Awaitable[Response]]
+
+#: Sent with every response: the page loads only what the app serves (no CDN, no inline script),
+#: is never framed, and its forms post only to the app.
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+        b"base-uri 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
 
 
 def create_app(
@@ -104,12 +116,20 @@ class Limits:
         self.state = app.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            refusal = _oversized(scope)
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        refusal = _oversized(scope)
+        if refusal is not None:
+            await refusal(scope, receive, guarded)
+            return
+        await self.app(scope, receive, guarded)
 
 
 def _oversized(scope: Scope) -> Response | None:
@@ -200,6 +220,8 @@ class Web:
 
     async def index(self, request: Request) -> Response:
         if not page.wants_html(request):
+            if _accepts(request, "application/json"):
+                return await self.metadata(request)
             return PlainTextResponse(page.text_help(request, self.service))
         decision = await self.decide(request, lenient=True)
         tree = None

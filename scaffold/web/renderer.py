@@ -23,6 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .build import Failed, Job, Tree, build, start_worker, warm
@@ -49,17 +50,21 @@ class Renderer:
     ) -> None:
         self.workers = workers or max(1, min(os.cpu_count() or 1, 4))
         self.capacity = self.workers + queue
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=start_worker,
-            initargs=(config, trust, str(scratch)),
-        )
+        self._initargs = (config, trust, str(scratch))
+        self._pool = self._new_pool()
         self._admitted = 0
         self._inflight: dict[Hashable, asyncio.Future[Tree | Failed]] = {}
         self._kept: OrderedDict[Hashable, tuple[float, Tree]] = OrderedDict()
         self._keep = keep
         self._keep_seconds = keep_seconds
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=start_worker,
+            initargs=self._initargs,
+        )
 
     @property
     def admitted(self) -> int:
@@ -89,8 +94,13 @@ class Renderer:
         return await asyncio.shield(shared)
 
     def _start(self, key: Hashable, job: Job) -> asyncio.Future[Tree | Failed]:
+        try:
+            running: Future[Tree | Failed] = self._pool.submit(build, job)
+        except BrokenProcessPool:  # a render process died (killed, out of memory): start anew
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+            running = self._pool.submit(build, job)
         self._admitted += 1
-        running: Future[Tree | Failed] = self._pool.submit(build, job)
         shared = asyncio.wrap_future(running)
         self._inflight[key] = shared
 

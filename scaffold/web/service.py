@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,13 +23,16 @@ from typing import Any
 
 from ..answers import cast_answer, gather
 from ..config import Config, matrix_for
-from ..core import Choice, check_early, choose
+from ..core import Choice, check_early, choose, frameworks
 from ..errors import PyframeError
 from ..matrix import Recommendation, recommend
 from ..names import validate_project_name
 from ..questions import Evaluator
 from ..templates import BUILTIN, Question, Template, checkout, is_remote, resolve
 from .params import Starter
+
+#: How many decisions of ``core.choose`` are remembered (one per set of needs and choice).
+CHOICES_KEPT = 256
 
 
 class Refused(PyframeError):
@@ -102,8 +106,11 @@ class Service:
         self.settings = settings
         self.trust = trust
         self.matrix = matrix_for(settings)
+        self.frameworks = frameworks(settings)
         self._templates: dict[str, Template] = {}
-        self._lock = threading.Lock()
+        self._choices: OrderedDict[tuple[object, ...], Choice] = OrderedDict()
+        self._evaluators: dict[str, Evaluator] = {}
+        self._lock = threading.RLock()
         self._checkouts = Path(tempfile.mkdtemp(prefix="pyframe-serve-templates-"))
 
     def close(self) -> None:
@@ -155,28 +162,32 @@ class Service:
         dropped instead of refused, so answers carry over when the person switches templates.
         """
         self._check_words(starter)
+        if starter.framework is not None and starter.template is not None:
+            raise Refused("give a framework or a template, not both", field="framework")
+        if starter.framework is not None and starter.framework not in self.frameworks:
+            raise Refused(
+                f"framework: unknown {starter.framework!r}; choose one of "
+                f"{', '.join(self.frameworks)}",
+                field="framework",
+            )
+        if starter.template is not None:
+            self.template(starter.template)  # refuses a name the server does not offer
         errors: dict[str, str] = {}
         try:
-            # Renders go to per-request scratch folders: the destination checked here is one
-            # that never exists (inside the server's private folder).
+            # The name checks of ``pyframe new`` (the framework was checked above, against the
+            # same list). Renders go to per-request scratch folders: the destination checked
+            # here is one that never exists, inside the server's private folder.
             check_early(
                 starter.name,
                 self._checkouts / "no-such-folder",
                 self.settings,
-                framework=starter.framework,
                 template=starter.template,
             )
         except PyframeError as exc:
             if exc.field not in (None, "name", "package_name"):
                 raise Refused(exc.message, field=exc.field) from None
             errors["name"] = exc.message
-        if starter.template is not None:
-            self.template(starter.template)  # refuses a name the server does not offer
-        choice = choose(
-            starter.as_needs, self.settings, framework=starter.framework, template=starter.template
-        )
-        if choice.template.name in self.template_names():
-            choice = replace(choice, template=self.template(choice.template.name))
+        choice = self._choose(starter)
         if not self.allowed(choice.template):
             raise Refused(
                 f"template {choice.template.name!r} runs its own code (tasks, migrations or "
@@ -186,6 +197,33 @@ class Service:
                 field="template",
             )
         return self.check(starter, choice, errors, lenient=lenient)
+
+    def _choose(self, starter: Starter) -> Choice:
+        """``core.choose``, remembered: it depends only on the needs and the choice of template
+        (not on the name or the answers), and reads ``copier.yml`` and the matrix each time, so
+        the page's many checks of one set of needs pay for it once."""
+        key = (starter.as_needs, starter.framework, starter.template)
+        with self._lock:
+            if key in self._choices:
+                self._choices.move_to_end(key)
+                return self._choices[key]
+        choice = choose(
+            starter.as_needs, self.settings, framework=starter.framework, template=starter.template
+        )
+        if choice.template.name in self.template_names():
+            choice = replace(choice, template=self.template(choice.template.name))
+        with self._lock:
+            self._choices[key] = choice
+            while len(self._choices) > CHOICES_KEPT:
+                self._choices.popitem(last=False)
+        return choice
+
+    def evaluator(self, template: Template) -> Evaluator:
+        """One evaluator per offered template: it compiles the template's Jinja once."""
+        with self._lock:
+            if template.name not in self._evaluators:
+                self._evaluators[template.name] = Evaluator(template, trusted=self.trust)
+            return self._evaluators[template.name]
 
     def check(
         self, starter: Starter, choice: Choice, errors: dict[str, str], *, lenient: bool = False
@@ -225,7 +263,7 @@ class Service:
             organisation=self.settings.defaults,
         )
         context = {**answers.defaults, **answers.data}
-        checked = Evaluator(template, trusted=self.trust).check(context)
+        checked = self.evaluator(template).check(context)
         fields = []
         for question in template.questions:
             name = question.name
