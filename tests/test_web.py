@@ -719,3 +719,21 @@ def test_the_page_works_without_javascript(organisation):
     )
     status, check = organisation.json("/api/check?lenient=1&framework=flask&tags=web")
     assert status == 200 and "tags" not in check["share"]  # another template's answer dropped
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run(
+            [sys.executable, "-m", "scaffold", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
+        )
+    assert run.returncode == 2
+    assert (
+        run.stderr == f"pyframe: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )

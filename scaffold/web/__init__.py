@@ -29,9 +29,31 @@ def serve(
 
     from .app import create_app
 
+    _check_port(host, port)
     app = create_app(config=config, trust=trust)
     print(f"pyframe serve: http://{_shown_host(host)}:{port}/ (Ctrl-C stops it)", flush=True)
     uvicorn.run(app, host=host, port=port)
+
+
+def _check_port(host: str, port: int) -> None:
+    """A port that is taken is a one-line error (exit 2), not uvicorn's log and exit 1."""
+    import socket
+
+    from ..errors import PyframeError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise PyframeError(f"--host {host}: {exc.strerror}", field="host") from None
+    family, kind, _, _, address = infos[0]
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise PyframeError(
+                f"cannot listen on {_shown_host(host)}:{port}: {exc.strerror}", field="port"
+            ) from None
 
 
 def _shown_host(host: str) -> str:
