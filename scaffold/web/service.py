@@ -29,7 +29,7 @@ from ..matrix import Recommendation, recommend
 from ..names import validate_project_name
 from ..questions import Evaluator
 from ..templates import BUILTIN, Question, Template, checkout, is_remote, resolve
-from .params import Starter
+from .params import Starter, data_param
 
 #: How many decisions of ``core.choose`` are remembered (one per set of needs and choice).
 CHOICES_KEPT = 256
@@ -228,6 +228,9 @@ class Service:
     def check(
         self, starter: Starter, choice: Choice, errors: dict[str, str], *, lenient: bool = False
     ) -> Decision:
+        """The template's questions against the request's answers, gathered in ``pyframe
+        new``'s order of precedence (``answers.gather``): each field's value, whether ``when:``
+        shows it, and the message of the check it fails (its type, its choices, its validator)."""
         template = choice.template
         by_name = {q.name: q for q in template.questions}
         unknown = sorted(set(starter.data) - set(by_name))
@@ -274,7 +277,7 @@ class Service:
             fields.append(
                 Field(
                     question=question,
-                    param=_param(name),
+                    param=data_param(name),
                     value=starter.data[name][-1] if name in field_errors else value,
                     shown=name in checked.shown,
                     given=name in starter.data,
@@ -313,12 +316,6 @@ class Service:
                         f"{', '.join(vocabulary[dimension])}",
                         field=dimension,
                     )
-
-
-def _param(name: str) -> str:
-    from .params import data_param
-
-    return data_param(name)
 
 
 def _cast(question: Question, values: tuple[str, ...]) -> Any:
