@@ -544,6 +544,30 @@ def junit_merge(
         raise typer.Exit(EXIT_NO)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Render registered templates that run tasks or migrations."),
+    ] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Serve the recommendation and the skeletons as a web page and an HTTP API."""
+    from importlib.util import find_spec
+
+    missing = [name for name in ("starlette", "uvicorn") if find_spec(name) is None]
+    if missing:  # the web extra is optional
+        raise PyframeError(
+            f"pyframe serve needs the web extra ({', '.join(missing)} missing): "
+            "pip install 'pyframe-cli[web]'"
+        )
+    from .web import serve as run_server
+
+    run_server(host=host, port=port, trust=trust, config=config)
+
+
 #: How the CLI names the inputs an error asks a person to change (``{@trust}`` in a message).
 FLAGS = {
     "answers_file": "--answers-file",
