@@ -100,6 +100,10 @@ def gather(
         forced["package_name"] = package_name
     forced.update(answers_file)
     forced.update(data)
+    # Cast to each question's type here (a multiselect given as "a,b" included): Copier reads a
+    # string answer to a multiselect only as a YAML list.
+    by_name = {q.name: q for q in template.questions}
+    forced = {k: cast_answer(by_name[k], v) if k in by_name else v for k, v in forced.items()}
     # The matrix's suggestions are written for the built-in templates' questions; the
     # organisation's defaults are meant for every template, so a template whose questions are
     # not known here (a git URL) gets them all and Copier applies those it asks.
@@ -169,7 +173,10 @@ def _cast_one(question: Question, value: Any) -> Any:
         if kind in ("json", "yaml") and isinstance(value, str):
             import yaml
 
-            return yaml.safe_load(value)
+            try:
+                return yaml.safe_load(value)
+            except yaml.YAMLError as exc:
+                raise ValueError(str(exc)) from exc
     except (TypeError, ValueError) as exc:
         raise PyframeError(
             f"{question.name}={value!r} is not a valid {kind}", field=f"data.{question.name}"

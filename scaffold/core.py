@@ -46,18 +46,19 @@ def frameworks(settings: Config) -> tuple[str, ...]:
 
 def check_early(
     name: str,
-    destination: Path,
+    destination: Path | None,
     settings: Config,
     *,
     framework: str | None = None,
     template: str | None = None,
     force: bool = False,
 ) -> None:
-    """The checks that can fail before anything is asked: the name, the destination, the
-    framework. A built-in skeleton's package name is checked here too when nothing can route
-    the project elsewhere."""
+    """The checks that can fail before anything is asked: the name, the destination (when
+    there is one), the framework. A built-in skeleton's package name is checked here too when
+    nothing can route the project elsewhere."""
     validate_folder_name(name)
-    check_destination(destination.absolute(), force)
+    if destination is not None:  # a web front end writes no folder
+        check_destination(destination.absolute(), force)
     if framework is not None and template is not None:
         raise PyframeError(
             "{@framework} and {@template} exclude each other: give one", field="framework"

@@ -11,6 +11,7 @@ template answers a choice implies. Everything after loading is pure: the same an
 the same recommendation, with the same reasons in the same order.
 """
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -177,6 +178,18 @@ _TOML_PLACE = re.compile(
 
 
 def load_matrix(path: Path | None = None) -> Matrix:
+    """Read and check a matrix file; ``None`` reads the one built into the package (once)."""
+    if path is None:
+        return _builtin_matrix()
+    return _load_matrix(path)
+
+
+@functools.cache
+def _builtin_matrix() -> Matrix:
+    return _load_matrix(None)
+
+
+def _load_matrix(path: Path | None) -> Matrix:
     """Read and check a matrix file; ``None`` reads the one built into the package.
 
     The built-in file is read through :mod:`importlib.resources` so it works from a wheel too.

@@ -58,7 +58,11 @@ def validate_folder_name(project_name: str) -> str:
             "(use {@output} DIR to choose where the project goes)",
             field="name",
         )
-    if project_name.startswith("-") or "\x00" in project_name:
+    if project_name.startswith("-"):
+        raise PyframeError(
+            f"invalid project name {project_name!r}: it must not start with '-'", field="name"
+        )
+    if "\x00" in project_name:
         raise PyframeError(f"invalid project name {project_name!r}", field="name")
     return project_name
 
@@ -68,17 +72,12 @@ def validate_project_name(project_name: str) -> str:
 
     Raises :class:`PyframeError` with a message that says what is wrong and what would work.
     """
-    if not project_name.strip():
-        raise PyframeError("the project name is empty")
-    if "/" in project_name or "\\" in project_name or ".." in project_name:
-        raise PyframeError(
-            f"invalid project name {project_name!r}: it must be a name, not a path "
-            "(use {@output} DIR to choose where the project goes)"
-        )
+    validate_folder_name(project_name)
     if project_name[0].isdigit():
         raise PyframeError(
             f"invalid project name {project_name!r}: it must not start with a digit, "
-            "because the Python package derived from it could not be imported"
+            "because the Python package derived from it could not be imported",
+            field="name",
         )
     if not re.fullmatch(package_rule().project_pattern, project_name):
         raise PyframeError(
@@ -93,22 +92,23 @@ def validate_package_name(name: str, project_name: str | None = None) -> str:
     """Check a Python package name for a generated project and return it unchanged."""
     rule = package_rule()
     subject = f"project name {project_name!r} (package {name!r})" if project_name else repr(name)
+    field = "name" if project_name else "package_name"
     if not re.fullmatch(rule.pattern, name):
         raise PyframeError(
             f"invalid package name {name!r}: use a lowercase Python identifier "
             "(letters, digits and '_', starting with a letter)",
-            field="package_name",
+            field=field,
         )
     if name in rule.keywords:
-        raise PyframeError(f"invalid {subject}: {name!r} is a Python keyword", field="name")
+        raise PyframeError(f"invalid {subject}: {name!r} is a Python keyword", field=field)
     if name in rule.stdlib:
         raise PyframeError(
             f"invalid {subject}: {name!r} is a standard library module and would shadow it",
-            field="name",
+            field=field,
         )
     if name in rule.reserved:
         raise PyframeError(
             f"invalid {subject}: {name!r} would shadow a library or folder the project uses",
-            field="name",
+            field=field,
         )
     return name

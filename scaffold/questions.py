@@ -102,7 +102,7 @@ class Evaluator:
                 errors[question.name] = "required"
                 continue
             context[question.name] = answers[question.name] = value
-            message = self._refusal(question, value, context)
+            message = _not_a_choice(question, value) or self._refusal(question, value, context)
             if message:
                 errors[question.name] = message
         return Checked(answers=answers, shown=tuple(shown), errors=errors)
@@ -190,6 +190,18 @@ def _environment(template: Template, trusted: bool) -> Any:
         raise PyframeError(
             f"template {template.name!r}: cannot load its Jinja set-up: {exc}", field="template"
         ) from exc
+
+
+def _not_a_choice(question: Question, value: Any) -> str:
+    """The message for an answer that is not one of the question's choices ("" if it is)."""
+    if not question.choices:
+        return ""
+    given = value if question.multiselect and isinstance(value, list) else [value]
+    wrong = [v for v in given if v not in question.choices]
+    if not wrong:
+        return ""
+    offered = ", ".join(show(c) for c in question.choices)
+    return f"{show(wrong[0])} is not one of the choices ({offered})"
 
 
 def _hashable(value: Any) -> bool:

@@ -6,6 +6,7 @@ Resolving a source is separate from rendering it so that every command (``new``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,8 @@ class Question:
     choice_validators: Mapping[Any, str] = field(default_factory=dict, compare=False)
     #: Whether the question has a default at all (one without is required).
     has_default: bool = True
+    #: How the template labels each choice (``{"SQLite": "sqlite"}`` gives sqlite -> SQLite).
+    choice_labels: Mapping[Any, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -435,7 +438,7 @@ def _questions(config: Mapping[str, Any]) -> tuple[Question, ...]:
             continue
         if not isinstance(spec, dict):  # the short form: `name: default`
             spec = {"default": spec}
-        values, validators = _choices(spec.get("choices"))
+        values, validators, labels = _choices(spec.get("choices"))
         questions.append(
             Question(
                 name=name,
@@ -449,16 +452,18 @@ def _questions(config: Mapping[str, Any]) -> tuple[Question, ...]:
                 validator=str(spec.get("validator") or ""),
                 choice_validators=validators,
                 has_default="default" in spec,
+                choice_labels=labels,
             )
         )
     return tuple(questions)
 
 
-def _choices(raw: Any) -> tuple[tuple[Any, ...], dict[Any, str]]:
+def _choices(raw: Any) -> tuple[tuple[Any, ...], dict[Any, str], dict[Any, str]]:
     """Copier's choice forms: ``[v, ...]``, ``[[label, v], ...]``, ``{label: v}`` and
-    ``{label: {value: v, validator: "..."}}``; returns the values and per-value validators."""
+    ``{label: {value: v, validator: "..."}}``; returns the values, per-value validators and
+    per-value labels."""
     if not raw:
-        return (), {}
+        return (), {}, {}
     items = (
         raw.items()
         if isinstance(raw, dict)
@@ -471,7 +476,8 @@ def _choices(raw: Any) -> tuple[tuple[Any, ...], dict[Any, str]]:
     )
     values: list[Any] = []
     validators: dict[Any, str] = {}
-    for _label, spec in items:
+    labels: dict[Any, str] = {}
+    for label, spec in items:
         if isinstance(spec, dict) and "value" in spec:
             value = spec["value"]
             if spec.get("validator"):
@@ -479,7 +485,8 @@ def _choices(raw: Any) -> tuple[tuple[Any, ...], dict[Any, str]]:
         else:
             value = spec
         values.append(value)
-    return tuple(values), validators
+        labels[_hashable(value)] = str(label)
+    return tuple(values), validators, labels
 
 
 def _hashable(value: Any) -> Any:
@@ -502,17 +509,25 @@ def _infer_type(default: Any) -> str:
 
 
 def _load_config(template_dir: Path) -> dict[str, Any]:
+    """The template's ``copier.yml``, parsed once per version of the file (a server resolves
+    the same templates on every request). Callers read it; they must not change it."""
     for name in _CONFIG_NAMES:
         path = template_dir / name
         if path.is_file():
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise PyframeError(f"{path}: not UTF-8 text", field="template") from None
-            return _parse_config(text, str(path))
+            stat = path.stat()
+            return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
     raise PyframeError(
         f"{template_dir} is not a Copier template: it has no copier.yml", field="template"
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _load_file(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PyframeError(f"{path}: not UTF-8 text", field="template") from None
+    return _parse_config(text, path)
 
 
 def _parse_config(text: str, where: str) -> dict[str, Any]:

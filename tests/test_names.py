@@ -43,7 +43,7 @@ def test_package_name_is_derived(project, package):
         ("a\\b", "not a path"),
         ("my service", "letters, digits"),
         ("café", "letters, digits"),
-        ("-x", "letters, digits"),
+        ("-x", "must not start with '-'"),
         ("my.service", "letters, digits"),
     ],
 )

@@ -41,3 +41,10 @@ def test_cast_refuses_a_question_the_template_does_not_ask():
     assert evaluator.cast({"websockets": "yes"}) == {"websockets": True}
     with pytest.raises(PyframeError, match="has no question databse"):
         evaluator.cast({"databse": "sqlite"})
+
+
+def test_an_answer_outside_the_choices_is_a_field_error():
+    checked = Evaluator(resolve("flask")).check({"project_name": "x", "database": "oracle"})
+    assert checked.errors == {"database": "oracle is not one of the choices (sqlite, postgresql)"}
+    database = next(q for q in resolve("flask").questions if q.name == "database")
+    assert database.choice_labels["postgresql"].startswith("PostgreSQL")

@@ -95,6 +95,10 @@ def test_a_required_string_and_a_multiselect(cli, tmp_path):
         "cli",
         "docs",
     ]
+    code, _, err = cli("new", "lib2", "--template", str(library), "-y", "--trust",
+                       "--data", "author=Ann", "--data", "features=docs,cli")  # fmt: skip
+    assert code == 0, err  # the comma form, in the choices' order
+    assert "# features: cli, docs" in Path("lib2/pyproject.toml").read_text()
 
 
 def test_jinja_extensions_need_trust(cli, tmp_path):
