@@ -171,6 +171,19 @@ def test_dependencies_follow_the_answers(render, variant, expected, absent):
     assert not absent & names
 
 
+def test_the_default_project_depends_on_the_core_only(render):
+    """Types, logs and the observability question add nothing at run time unless chosen."""
+    assert dependency_names(render("defaults")) == {
+        "django",
+        "dj-database-url",
+        "django-cors-headers",
+        "python-dotenv",
+        "whitenoise",
+        "argon2-cffi",
+        "gunicorn",
+    }
+
+
 def test_dev_tools_are_a_dependency_group_not_an_extra(render):
     config = pyproject(render("defaults"))
     dev = " ".join(config["dependency-groups"]["dev"])
