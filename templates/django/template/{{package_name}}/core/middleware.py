@@ -68,31 +68,34 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
             response["X-Request-ID"] = current
-            if response.status_code >= 400:
-                # Django logs an error response only after the middleware chain, where the
-                # request id is gone; logging it here keeps the id (and Django skips its own).
-                log_response(
-                    "%s: %s",
-                    response.reason_phrase,
-                    request.path,
-                    response=response,
-                    request=request,
-                )
-            access_logger.info(
-                "%s %s %s %.1fms",
-                request.method,
-                request.path,
-                response.status_code,
-                duration_ms,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": duration_ms,
-                },
-            )
+            log_request(request, response, duration_ms=(time.perf_counter() - started) * 1000)
             return response
         finally:
             request_id.reset(token)
+
+
+def log_request(request: HttpRequest, response: HttpResponse, duration_ms: float) -> None:
+    """Write the access line; for an error response, Django's own line too.
+
+    Django logs an error response (`Not Found: /x`) only after the middleware chain, where the
+    request id is already gone: logging it here keeps the id, and Django then skips its own.
+    """
+    if response.status_code >= 400:
+        log_response(
+            "%s: %s", response.reason_phrase, request.path, response=response, request=request
+        )
+    duration_ms = round(duration_ms, 1)
+    access_logger.info(
+        "%s %s %s %.1fms",
+        request.method,
+        request.path,
+        response.status_code,
+        duration_ms,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+        },
+    )
