@@ -6,10 +6,8 @@ test renders with Copier through pytest-copie and inspects the files.
 
 from __future__ import annotations
 
-import shutil
+import re
 import subprocess
-import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +25,22 @@ DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 # Pairwise-style coverage of the choice and bool questions; each value appears at least once.
 VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
-    "postgres-drf-redis-celery-gitlab": {
+    "postgres-drf-redis-celery-gitlab-otel": {
         "database": "postgresql",
         "api": "drf",
         "cache": "redis",
         "background_jobs": "celery",
         "ci": "gitlab",
         "python_version": "3.12",
+        "observability": "opentelemetry",
     },
-    "mysql-asgi-nodocker-noci": {
+    "mysql-asgi-nodocker-noci-sentry": {
         "database": "mysql",
         "asgi": True,
         "docker": False,
         "ci": "none",
         "python_version": "3.13",
+        "observability": "sentry",
     },
     "postgres-asgi-celery": {"database": "postgresql", "asgi": True, "background_jobs": "celery"},
     "mysql-drf-redis-gitlab": {"database": "mysql", "api": "drf", "cache": "redis", "ci": "gitlab"},
@@ -52,14 +52,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
 }
 
+
 @pytest.fixture(scope="module")
 def render(render_variant):
     """Render a named variant of this module's VARIANTS (once per session)."""
     return lambda variant: render_variant("django", VARIANTS[variant])
-
-
-
-
 
 
 def python_files(project: Path) -> list[Path]:
@@ -113,7 +110,7 @@ def test_celery_adds_its_app_task_test_worker_and_services(render):
     services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
     assert services["worker"]["command"][:3] == ["celery", "-A", "config"]
     assert services["redis"]["image"] == "redis:7"
-    assert "REDIS_URL=" in (project / ".env.example").read_text()
+    assert "\nREDIS_URL=redis://localhost:6379/0\n" in (project / ".env.example").read_text()
 
 
 def test_without_celery_there_is_no_worker_and_config_init_is_a_docstring(render):
@@ -127,21 +124,26 @@ def test_without_celery_there_is_no_worker_and_config_init_is_a_docstring(render
 
 
 def test_drf_adds_the_api_modules_routes_and_tests(render):
-    project = render("postgres-drf-redis-celery-gitlab")
+    project = render("postgres-drf-redis-celery-gitlab-otel")
 
     for name in API_FILES:
         assert (project / name).is_file(), name
     assert 'path("api/", include(api_urls))' in (project / "demo/urls.py").read_text()
     base = (project / "config/settings/base.py").read_text()
-    assert '"rest_framework.authtoken"' in base
-    assert "REST_FRAMEWORK" in base
+    assert "INSTALLED_APPS += drf.API_APPS" in base
+    assert "REST_FRAMEWORK = drf.REST_FRAMEWORK" in base
+    drf = (project / "config/settings/drf.py").read_text()
+    assert '"rest_framework.authtoken"' in drf
+    assert '"TITLE": "demo API"' in drf
 
 
 def test_without_an_api_no_api_route_or_setting_is_left(render):
     project = render("defaults")
 
     assert "api" not in (project / "demo/urls.py").read_text()
-    assert "rest_framework" not in (project / "config/settings/base.py").read_text()
+    assert "drf" not in (project / "config/settings/base.py").read_text()
+    assert not (project / "config/settings/drf.py").exists()
+    assert "rest_framework" not in (project / "pyproject.toml").read_text()
 
 
 @pytest.mark.parametrize(
@@ -149,11 +151,15 @@ def test_without_an_api_no_api_route_or_setting_is_left(render):
     [
         ("defaults", set(), {"psycopg", "mysqlclient", "djangorestframework", "celery", "redis"}),
         (
-            "postgres-drf-redis-celery-gitlab",
+            "postgres-drf-redis-celery-gitlab-otel",
             {"psycopg", "djangorestframework", "drf-spectacular", "celery", "redis"},
             {"mysqlclient", "uvicorn-worker"},
         ),
-        ("mysql-asgi-nodocker-noci", {"mysqlclient", "uvicorn-worker"}, {"psycopg", "redis"}),
+        (
+            "mysql-asgi-nodocker-noci-sentry",
+            {"mysqlclient", "uvicorn-worker"},
+            {"psycopg", "redis"},
+        ),
         ("mysql-drf-redis-gitlab", {"mysqlclient", "redis"}, {"celery"}),
     ],
 )
@@ -165,26 +171,82 @@ def test_dependencies_follow_the_answers(render, variant, expected, absent):
     assert not absent & names
 
 
-def test_dev_extras_hold_the_test_and_lint_tools(render):
-    dev = " ".join(pyproject(render("defaults"))["project"]["optional-dependencies"]["dev"])
+def test_the_default_project_depends_on_the_core_only(render):
+    """Types, logs and the observability question add nothing at run time unless chosen."""
+    assert dependency_names(render("defaults")) == {
+        "django",
+        "dj-database-url",
+        "django-cors-headers",
+        "python-dotenv",
+        "whitenoise",
+        "argon2-cffi",
+        "gunicorn",
+    }
 
-    for tool in ("pytest-django", "pytest-cov", "factory-boy", "ruff"):
+
+def test_dev_tools_are_a_dependency_group_not_an_extra(render):
+    config = pyproject(render("defaults"))
+    dev = " ".join(config["dependency-groups"]["dev"])
+
+    assert "optional-dependencies" not in config["project"]
+    for tool in ("pytest-django", "pytest-cov", "factory-boy", "ruff", "mypy", "django-stubs"):
         assert tool in dev
+    assert "djangorestframework-stubs" not in dev
 
 
-def test_redis_cache_reads_redis_url(render):
-    base = (render("mysql-drf-redis-gitlab") / "config/settings/base.py").read_text()
+def test_typed_options_bring_their_stubs_and_plugins(render):
+    config = pyproject(render("postgres-drf-redis-celery-gitlab-otel"))
+    dev = " ".join(config["dependency-groups"]["dev"])
+    mypy = config["tool"]["mypy"]
 
-    assert "django.core.cache.backends.redis.RedisCache" in base
-    assert 'env_str("REDIS_URL"' in base
-    assert "LocMemCache" in (render("defaults") / "config/settings/base.py").read_text()
+    assert "djangorestframework-stubs" in dev and "celery-types" in dev
+    assert mypy["strict"] is True
+    assert mypy["files"] == ["demo", "config", "tests"]
+    assert mypy["plugins"] == ["mypy_django_plugin.main", "mypy_drf_plugin.main"]
+    assert config["tool"]["django-stubs"]["django_settings_module"] == "config.settings.test"
+    assert pyproject(render("defaults"))["tool"]["mypy"]["plugins"] == ["mypy_django_plugin.main"]
+
+
+@pytest.mark.parametrize(
+    ("variant", "cache_url"),
+    [("defaults", "locmem://"), ("mysql-drf-redis-gitlab", "redis://localhost:6379/1")],
+)
+def test_the_cache_comes_from_cache_url(render, variant, cache_url):
+    project = render(variant)
+
+    assert (
+        f'env_cache("CACHE_URL", "{cache_url}")'
+        in (project / "config/settings/base.py").read_text()
+    )
+    assert f"\nCACHE_URL={cache_url}\n" in (project / ".env.example").read_text()
+
+
+def test_cache_and_broker_default_to_different_redis_databases(render):
+    """cache.clear() empties a whole Redis database: the broker's tasks must not live there."""
+    project = render("postgres-drf-redis-celery-gitlab-otel")
+
+    assert (
+        'env_str("REDIS_URL", "redis://localhost:6379/0")'
+        in (project / "config/celery.py").read_text()
+    )
+    environment = yaml.safe_load((project / "docker-compose.yml").read_text())["x-app"][
+        "environment"
+    ]
+    assert environment["CACHE_URL"] == "redis://redis:6379/1"
+    assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert (project / "tests/test_redis.py").is_file()
+    assert not (render("mysql-drf-redis-gitlab") / "tests/test_redis.py").exists()
 
 
 @pytest.mark.parametrize(
     ("variant", "app", "worker"),
     [
         ("defaults", "config.wsgi:application", "gthread"),
-        ("mysql-asgi-nodocker-noci", "config.asgi:application", "uvicorn_worker.UvicornWorker"),
+        (
+            "mysql-asgi-nodocker-noci-sentry",
+            "config.asgi:application",
+            "uvicorn_worker.UvicornWorker",
+        ),
     ],
 )
 def test_asgi_answer_picks_the_server(render, variant, app, worker):
@@ -202,7 +264,7 @@ def test_wsgi_and_asgi_select_settings_the_same_way(render):
 
 
 def test_docker_false_renders_no_container_files(render):
-    project = render("mysql-asgi-nodocker-noci")
+    project = render("mysql-asgi-nodocker-noci-sentry")
 
     for name in DOCKER_FILES:
         assert not (project / name).exists(), name
@@ -211,13 +273,15 @@ def test_docker_false_renders_no_container_files(render):
 
 
 def test_gitlab_ci_replaces_github_actions(render):
-    project = render("postgres-drf-redis-celery-gitlab")
+    project = render("postgres-drf-redis-celery-gitlab-otel")
 
     assert not (project / ".github").exists()
     ci = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
     assert ci["test"]["variables"]["DATABASE_URL"].startswith("postgresql://")
     assert {service["name"] for service in ci["test"]["services"]} == {"postgres:17", "redis:7"}
     assert ci["default"]["image"] == "python:3.12.12-slim-trixie"
+    install = ci["default"]["before_script"]
+    assert install.index("make check-lock") < install.index("uv sync --locked")
 
 
 @pytest.mark.parametrize(
@@ -231,6 +295,8 @@ def test_github_ci_tests_against_the_chosen_database(render, variant, image, url
     job = yaml.safe_load((render(variant) / ".github/workflows/ci.yml").read_text())["jobs"]["test"]
 
     assert job["env"]["DATABASE_URL"].startswith(url_scheme)
+    runs = [step.get("run") for step in job["steps"]]
+    assert "uv sync --locked" in runs and "make install" not in runs
     if image is None:
         assert "services" not in job
     else:
@@ -256,8 +322,8 @@ def test_compose_runs_the_chosen_database_with_a_healthcheck(render, variant, im
     ("variant", "version", "image"),
     [
         ("defaults", "3.11", "3.11.14"),
-        ("postgres-drf-redis-celery-gitlab", "3.12", "3.12.12"),
-        ("mysql-asgi-nodocker-noci", "3.13", None),
+        ("postgres-drf-redis-celery-gitlab-otel", "3.12", "3.12.12"),
+        ("mysql-asgi-nodocker-noci-sentry", "3.13", None),
     ],
 )
 def test_python_version_sets_requires_python_ruff_target_and_image(render, variant, version, image):
@@ -288,12 +354,249 @@ def test_project_and_package_names_reach_settings_and_answers(copie):
     assert result.exit_code == 0, result.exception
     project = result.project_dir
     assert (project / "shop_front/urls.py").is_file()
-    assert 'ROOT_URLCONF = "shop_front.urls"' in (project / "config/settings/base.py").read_text()
+    base = (project / "config/settings/base.py").read_text()
+    assert 'PACKAGE = "shop_front"' in base
+    assert 'ROOT_URLCONF = f"{PACKAGE}.urls"' in base
+    assert "from shop_front.items.models import Item" in (project / "tests/models.py").read_text()
     config = pyproject(project)
     assert config["project"]["name"] == "Shop-Front"
     assert config["project"]["authors"][0]["name"] == 'Ann "Q" Lee'
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["package_name"] == "shop_front"
+
+
+# --- locked installs ---------------------------------------------------------------------
+
+
+def test_makefile_installs_from_the_lock_and_bootstraps_uv(render):
+    makefile = (render("defaults") / "Makefile").read_text()
+
+    assert "UV ?= $(or $(shell command -v uv 2>/dev/null),.venv-tools/bin/uv)" in makefile
+    assert "export UV_PROJECT_ENVIRONMENT := $(VENV)" in makefile
+    install = makefile[makefile.index("\ninstall:") : makefile.index("\nlock:")]
+    assert "@test -f uv.lock || $(UV) lock" in install
+    assert "$(UV) sync --locked --python $(PYTHON)" in install
+    assert "pip install -e" not in makefile
+    assert "$(UV) lock --upgrade" in makefile
+    assert "$(UV) lock --check" in makefile
+    assert ".venv-tools/bin/python -m pip install --quiet uv" in makefile
+
+
+def test_the_lock_is_committed_and_the_uv_bootstrap_is_not(render):
+    project = render("defaults")
+
+    for name in (".gitignore", ".dockerignore"):
+        lines = (project / name).read_text().splitlines()
+        assert ".venv-tools" in lines, name
+        assert not [line for line in lines if "uv.lock" in line], name
+    assert "Commit `uv.lock`" in (project / "README.md").read_text()
+
+
+@pytest.mark.parametrize("variant", ["defaults", "mysql-drf-redis-gitlab"])
+def test_dockerfile_installs_the_locked_dependencies_before_the_source(render, variant):
+    dockerfile = (render(variant) / "Dockerfile").read_text()
+    builder = dockerfile.split("\nFROM ", 2)[1]
+
+    assert "UV_PROJECT_ENVIRONMENT=/opt/venv" in builder
+    lock = builder.index("COPY pyproject.toml uv.lock ./")
+    dependencies = builder.index("uv sync --locked --no-dev --no-install-project")
+    source = builder.index("COPY demo ./demo")
+    project = builder.index("uv sync --locked --no-dev --no-editable")
+    assert lock < dependencies < source < project
+    assert "pip install" not in dockerfile
+
+
+def test_github_ci_checks_the_lock_before_installing(render):
+    lint = yaml.safe_load((render("defaults") / ".github/workflows/ci.yml").read_text())["jobs"][
+        "lint"
+    ]
+    runs = [step.get("run") for step in lint["steps"]]
+
+    assert runs.index("make check-lock") < runs.index("uv sync --locked") < runs.index("make lint")
+
+
+# --- logs, request ids, observability ---------------------------------------------------------
+
+
+def test_the_app_writes_the_access_log_not_gunicorn(render):
+    project = render("defaults")
+    base = (project / "config/settings/base.py").read_text()
+
+    assert "accesslog = None" in (project / "gunicorn.conf.py").read_text()
+    health = base.index('f"{PACKAGE}.core.middleware.HealthCheckMiddleware"')
+    request_log = base.index('f"{PACKAGE}.core.middleware.RequestLogMiddleware"')
+    security = base.index('"django.middleware.security.SecurityMiddleware"')
+    assert health < request_log < security
+    assert 'LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"), "text")' in base
+    assert "[%(request_id)s]" in base
+
+
+def test_compose_logs_json(render):
+    environment = yaml.safe_load((render("defaults") / "docker-compose.yml").read_text())["x-app"][
+        "environment"
+    ]
+
+    assert environment["LOG_FORMAT"] == "json"
+
+
+def test_observability_question_comes_right_after_docker():
+    questions = list(yaml.safe_load((TEMPLATE / "copier.yml").read_text()))
+
+    assert questions[questions.index("docker") + 1] == "observability"
+
+
+OBSERVABILITY_FILES = ("demo/core/observability.py", "demo/core/apps.py")
+OBSERVABILITY_PACKAGES = {
+    "opentelemetry-sdk",
+    "opentelemetry-exporter-otlp-proto-http",
+    "opentelemetry-instrumentation-django",
+    "sentry-sdk",
+}
+
+
+def test_observability_none_renders_no_module_and_no_dependency(render):
+    project = render("defaults")
+
+    for name in (*OBSERVABILITY_FILES, "tests/test_observability.py"):
+        assert not (project / name).exists(), name
+    assert not OBSERVABILITY_PACKAGES & dependency_names(project)
+    assert (
+        'INSTALLED_APPS += [f"{PACKAGE}.core"]'
+        not in (project / "config/settings/base.py").read_text()
+    )
+    env_example = (project / ".env.example").read_text()
+    assert "OTEL_" not in env_example and "SENTRY_" not in env_example
+
+
+@pytest.mark.parametrize(
+    ("variant", "packages", "variable", "imports"),
+    [
+        (
+            "postgres-drf-redis-celery-gitlab-otel",
+            {
+                "opentelemetry-sdk",
+                "opentelemetry-exporter-otlp-proto-http",
+                "opentelemetry-instrumentation-django",
+            },
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "InMemorySpanExporter",
+        ),
+        ("mysql-asgi-nodocker-noci-sentry", {"sentry-sdk"}, "SENTRY_DSN", "capture_envelope"),
+    ],
+)
+def test_an_observability_answer_renders_its_module_test_and_dependencies(
+    render, variant, packages, variable, imports
+):
+    project = render(variant)
+
+    for name in OBSERVABILITY_FILES:
+        assert (project / name).is_file(), name
+    assert imports in (project / "tests/test_observability.py").read_text()
+    assert OBSERVABILITY_PACKAGES & dependency_names(project) == packages
+    assert (
+        'INSTALLED_APPS += [f"{PACKAGE}.core"]' in (project / "config/settings/base.py").read_text()
+    )
+    module = (project / "demo/core/observability.py").read_text()
+    assert f'os.environ.get("{variable}")' in module
+    assert f"# {variable}=" in (project / ".env.example").read_text()
+
+
+# --- defects: HSTS, API docs ----------------------------------------------------------------
+
+
+def test_hsts_starts_low_and_its_opt_ins_are_variables(render):
+    project = render("defaults")
+    production = (project / "config/settings/production.py").read_text()
+    env_example = (project / ".env.example").read_text()
+
+    assert 'SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60)' in production
+    assert (
+        'SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)' in production
+    )
+    assert 'SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)' in production
+    assert 'SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]' in production
+    for line in ("HSTS_SECONDS=60", "HSTS_INCLUDE_SUBDOMAINS=false", "HSTS_PRELOAD=false"):
+        assert f"\n{line}\n" in env_example, line
+    for text in (env_example, (project / "README.md").read_text()):
+        assert "604800" in text and "2592000" in text and "31536000" in text
+
+
+def test_api_docs_are_gated_by_docs_enabled_in_production(render):
+    project = render("postgres-drf-redis-celery-gitlab-otel")
+
+    production = (project / "config/settings/production.py").read_text()
+    assert 'DOCS_ENABLED = env_bool("DOCS_ENABLED", False)' in production
+    assert "DOCS_ENABLED = True" in (project / "config/settings/drf.py").read_text()
+    assert "\nDOCS_ENABLED=false\n" in (project / ".env.example").read_text()
+    assert "DOCS_ENABLED" not in (render("defaults") / "config/settings/production.py").read_text()
+    assert "DOCS_ENABLED" not in (render("defaults") / ".env.example").read_text()
+
+
+# --- development services ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variant", "services", "url"),
+    [
+        ("defaults", None, None),
+        (
+            "postgres-drf-redis-celery-gitlab-otel",
+            {"db": "postgres:17", "redis": "redis:7"},
+            "# DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app   (make services)",
+        ),
+        (
+            "mysql-asgi-nodocker-noci-sentry",
+            {"db": "mariadb:11"},
+            "# DATABASE_URL=mysql://root:app@127.0.0.1:3306/app   (make services)",
+        ),
+        ("sqlite-drf-celery-asgi-nodocker", {"redis": "redis:7"}, None),
+    ],
+)
+def test_compose_dev_runs_only_the_servers_development_needs(render, variant, services, url):
+    project = render(variant)
+    makefile = (project / "Makefile").read_text()
+
+    if services is None:
+        assert not (project / "compose.dev.yml").exists()
+        assert "services:" not in makefile
+        return
+    compose = yaml.safe_load((project / "compose.dev.yml").read_text())["services"]
+    assert {name: service["image"] for name, service in compose.items()} == services
+    for service in compose.values():
+        assert all(port.startswith("127.0.0.1:") for port in service["ports"])
+        assert "healthcheck" in service
+    assert "docker compose -f compose.dev.yml up -d --wait" in makefile
+    if url:
+        assert url in (project / ".env.example").read_text()
+
+
+@pytest.mark.parametrize(
+    ("variant", "driver"),
+    [("postgres-asgi-celery", "psycopg"), ("mysql-drf-redis-gitlab", "mysqlclient")],
+)
+def test_the_chosen_database_driver_is_a_runtime_dependency(render, variant, driver):
+    assert driver in dependency_names(render(variant))
+
+
+def test_a_sqlite_readme_does_not_promise_another_database(render):
+    readme = (render("defaults") / "README.md").read_text()
+
+    assert "DATABASE_URL=postgresql://" not in readme
+    assert "DATABASE_URL=mysql://" not in readme
+    assert "make services" not in readme
+
+
+# --- Jinja stays out of Python -----------------------------------------------------------------
+
+
+def test_no_python_template_holds_more_than_eight_jinja_tags():
+    counts = {
+        str(path.relative_to(TEMPLATE)): len(re.findall(r"\{\{|\{%|\{#", path.read_text()))
+        for path in (TEMPLATE / "template").rglob("*.py.jinja")
+    }
+
+    assert counts
+    assert {name: count for name, count in counts.items() if count > 8} == {}
 
 
 # --- validators ------------------------------------------------------------------------------

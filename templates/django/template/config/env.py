@@ -60,9 +60,38 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from None
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of a few words, any case."""
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """A comma-separated list; blanks around items and empty items are dropped."""
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+}
+
+
+def env_cache(name: str, default: str) -> dict[str, str]:
+    """A cache from a URL: `locmem://` (memory of this process) or `redis://host:6379/1`
+    (`rediss://` over TLS), shared by every process that points at it."""
+    url = env_str(name, default)
+    scheme = url.partition("://")[0]
+    if scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"{name} must start with {', '.join(f'{s}://' for s in CACHE_BACKENDS)}, not {url!r}."
+        )
+    if scheme == "locmem":
+        return {"BACKEND": CACHE_BACKENDS[scheme]}
+    return {"BACKEND": CACHE_BACKENDS[scheme], "LOCATION": url}
 
 
 def env_secret(name: str, placeholder: str) -> str:

@@ -1,22 +1,27 @@
-"""Test data. Models are named by app label, so tests do not depend on the package path."""
+"""Test data: factories that build the project's models."""
+
+from __future__ import annotations
 
 import factory
+from django.contrib.auth.hashers import make_password
+
+from .models import Item, User
 
 PASSWORD = "a-Strong-passw0rd"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = "users.User"
+        model = User
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password = factory.django.Password(PASSWORD)
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
-class ItemFactory(factory.django.DjangoModelFactory):
+class ItemFactory(factory.django.DjangoModelFactory[Item]):
     class Meta:
-        model = "items.Item"
+        model = Item
 
-    owner = factory.SubFactory(UserFactory)
+    owner: factory.SubFactory[Item, User] = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Item {n}")
     description = "Something worth keeping."

@@ -1,8 +1,11 @@
+from typing import NoReturn
+
 import pytest
 from django.db import OperationalError, connection
+from django.test import Client
 
 
-def test_health_answers_without_touching_the_database(client):
+def test_health_answers_without_touching_the_database(client: Client) -> None:
     """No django_db mark: pytest-django fails the test if the view opens a connection."""
     response = client.get("/health")
 
@@ -10,7 +13,7 @@ def test_health_answers_without_touching_the_database(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_health_skips_host_validation(client):
+def test_health_skips_host_validation(client: Client) -> None:
     """A load balancer or container probe may use any Host header."""
     response = client.get("/health", HTTP_HOST="10.0.0.7:8000")
 
@@ -18,7 +21,7 @@ def test_health_skips_host_validation(client):
 
 
 @pytest.mark.django_db
-def test_ready_when_the_database_answers(client):
+def test_ready_when_the_database_answers(client: Client) -> None:
     response = client.get("/ready")
 
     assert response.status_code == 200
@@ -26,8 +29,10 @@ def test_ready_when_the_database_answers(client):
 
 
 @pytest.mark.django_db
-def test_ready_reports_503_when_the_database_does_not_answer(client, monkeypatch):
-    def broken_cursor(*args, **kwargs):
+def test_ready_reports_503_when_the_database_does_not_answer(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_cursor(*args: object, **kwargs: object) -> NoReturn:
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(connection, "cursor", broken_cursor)
@@ -39,7 +44,7 @@ def test_ready_reports_503_when_the_database_does_not_answer(client, monkeypatch
 
 
 @pytest.mark.django_db
-def test_other_paths_go_through_the_normal_stack(client):
+def test_other_paths_go_through_the_normal_stack(client: Client) -> None:
     response = client.get("/", HTTP_HOST="evil.example")
 
     assert response.status_code == 400

@@ -1,16 +1,21 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .factories import ItemFactory
+from .models import Item, User
 
 pytestmark = pytest.mark.django_db
 
 
-def test_list_shows_only_the_users_own_items(user_client, user, other_user):
-    mine = ItemFactory(owner=user, title="Mine")
-    ItemFactory(owner=other_user, title="Theirs")
+def test_list_shows_only_the_users_own_items(
+    user_client: Client, user: User, other_user: User
+) -> None:
+    mine = ItemFactory.create(owner=user, title="Mine")
+    ItemFactory.create(owner=other_user, title="Theirs")
 
     response = user_client.get(reverse("items:list"))
 
@@ -19,7 +24,7 @@ def test_list_shows_only_the_users_own_items(user_client, user, other_user):
     assert "Theirs" not in response.content.decode()
 
 
-def test_list_is_paginated(user_client, user):
+def test_list_is_paginated(user_client: Client, user: User) -> None:
     ItemFactory.create_batch(25, owner=user)
 
     first = user_client.get(reverse("items:list"))
@@ -29,7 +34,7 @@ def test_list_is_paginated(user_client, user):
     assert len(second.context["item_list"]) == 5
 
 
-def test_list_queries_do_not_grow_with_the_rows(user_client, user):
+def test_list_queries_do_not_grow_with_the_rows(user_client: Client, user: User) -> None:
     """No N+1: a page of 20 rows costs the same queries as a page of 3."""
 
     def queries_for_a_page_of(rows: int) -> int:
@@ -42,24 +47,24 @@ def test_list_queries_do_not_grow_with_the_rows(user_client, user):
     assert queries_for_a_page_of(3) == queries_for_a_page_of(20) <= 6
 
 
-def test_create_assigns_the_signed_in_user(user_client, user):
+def test_create_assigns_the_signed_in_user(user_client: Client, user: User) -> None:
     response = user_client.post(reverse("items:create"), {"title": "New", "description": "Details"})
 
     item = user.items.get()
     assert (item.title, item.description) == ("New", "Details")
     assert response.status_code == 302
-    assert response.url == item.get_absolute_url()
+    assert response["Location"] == item.get_absolute_url()
 
 
-def test_create_requires_a_title(user_client, user):
+def test_create_requires_a_title(user_client: Client, user: User) -> None:
     response = user_client.post(reverse("items:create"), {"title": "", "description": "x"})
 
     assert response.status_code == 200
     assert not user.items.exists()
 
 
-def test_detail_of_an_own_item(user_client, user):
-    item = ItemFactory(owner=user)
+def test_detail_of_an_own_item(user_client: Client, user: User) -> None:
+    item = ItemFactory.create(owner=user)
 
     response = user_client.get(reverse("items:detail", args=[item.pk]))
 
@@ -67,8 +72,8 @@ def test_detail_of_an_own_item(user_client, user):
     assert item.title in response.content.decode()
 
 
-def test_update_an_own_item(user_client, user):
-    item = ItemFactory(owner=user)
+def test_update_an_own_item(user_client: Client, user: User) -> None:
+    item = ItemFactory.create(owner=user)
 
     response = user_client.post(
         reverse("items:update", args=[item.pk]), {"title": "Renamed", "description": ""}
@@ -79,26 +84,28 @@ def test_update_an_own_item(user_client, user):
     assert item.title == "Renamed"
 
 
-def test_delete_an_own_item(user_client, user):
-    item = ItemFactory(owner=user)
+def test_delete_an_own_item(user_client: Client, user: User) -> None:
+    item = ItemFactory.create(owner=user)
 
     response = user_client.post(reverse("items:delete", args=[item.pk]))
 
     assert response.status_code == 302
-    assert response.url == reverse("items:list")
+    assert response["Location"] == reverse("items:list")
     assert not user.items.exists()
 
 
 @pytest.mark.parametrize("name", ["items:detail", "items:update", "items:delete"])
-def test_another_users_item_is_not_found(user_client, other_user, name):
-    item = ItemFactory(owner=other_user)
+def test_another_users_item_is_not_found(user_client: Client, other_user: User, name: str) -> None:
+    item = ItemFactory.create(owner=other_user)
 
     assert user_client.get(reverse(name, args=[item.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["items:update", "items:delete"])
-def test_another_users_item_cannot_be_changed(user_client, other_user, name):
-    item = ItemFactory(owner=other_user, title="Private")
+def test_another_users_item_cannot_be_changed(
+    user_client: Client, other_user: User, name: str
+) -> None:
+    item = ItemFactory.create(owner=other_user, title="Private")
 
     response = user_client.post(reverse(name, args=[item.pk]), {"title": "Hijacked"})
 
@@ -107,14 +114,20 @@ def test_another_users_item_cannot_be_changed(user_client, other_user, name):
     assert item.title == "Private"
 
 
-def test_anonymous_visitors_cannot_see_an_item(client):
-    item = ItemFactory()
+def test_anonymous_visitors_cannot_see_an_item(client: Client) -> None:
+    item = ItemFactory.create()
 
     response = client.get(reverse("items:detail", args=[item.pk]))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("login"))
 
 
-def test_item_str_is_its_title():
+def test_item_str_is_its_title() -> None:
     assert str(ItemFactory.build(title="Lamp")) == "Lamp"
+
+
+def test_an_anonymous_visitor_owns_no_items() -> None:
+    ItemFactory.create()
+
+    assert not Item.objects.owned_by(AnonymousUser()).exists()

@@ -1,1 +1,1 @@
-"""Code shared by the project's apps that is not an app itself (health checks)."""
+"""Code the project's apps share: health checks, request ids and the log format."""

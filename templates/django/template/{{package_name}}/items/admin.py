@@ -4,7 +4,7 @@ from .models import Item
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(admin.ModelAdmin[Item]):
     list_display = ("title", "owner", "created_at", "updated_at")
     list_select_related = ("owner",)
     search_fields = ("title", "owner__email")

@@ -1,11 +1,17 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.urls import reverse
 
+from ..users.models import User
+
 
 class ItemQuerySet(models.QuerySet["Item"]):
-    def owned_by(self, user: models.Model) -> "ItemQuerySet":
-        """The only way views and the API look items up, so nobody reaches another's items."""
+    def owned_by(self, user: User | AnonymousUser) -> "ItemQuerySet":
+        """The only way views and the API look items up, so nobody reaches another's items
+        (and an anonymous visitor none)."""
+        if not isinstance(user, User):
+            return self.none()
         return self.filter(owner=user)
 
 

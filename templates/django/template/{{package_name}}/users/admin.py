@@ -6,7 +6,7 @@ from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     """Django's user admin, with the e-mail address in place of the username."""
 
     form = AdminUserChangeForm

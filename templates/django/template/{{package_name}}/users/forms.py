@@ -12,7 +12,7 @@ def _reject_taken_email(email: str) -> str:
     return email
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(UserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email",)
@@ -21,7 +21,7 @@ class SignUpForm(UserCreationForm):
         return _reject_taken_email(self.cleaned_data["email"])
 
 
-class AdminUserAddForm(AdminUserCreationForm):
+class AdminUserAddForm(AdminUserCreationForm[User]):
     class Meta:
         model = User
         fields = ("email",)
@@ -30,7 +30,7 @@ class AdminUserAddForm(AdminUserCreationForm):
         return _reject_taken_email(self.cleaned_data["email"])
 
 
-class AdminUserChangeForm(UserChangeForm):
+class AdminUserChangeForm(UserChangeForm[User]):
     class Meta:
         model = User
         fields = "__all__"

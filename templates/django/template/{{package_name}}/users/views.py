@@ -6,9 +6,10 @@ from django.shortcuts import redirect
 from django.views.generic import CreateView, TemplateView
 
 from .forms import SignUpForm
+from .models import User
 
 
-class SignUpView(CreateView):
+class SignUpView(CreateView[User, SignUpForm]):
     """Create an account and log the new user in straight away."""
 
     form_class = SignUpForm
