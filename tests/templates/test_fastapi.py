@@ -424,6 +424,7 @@ def test_makefile_installs_from_the_lock(render) -> None:
     makefile = (render("defaults") / "Makefile").read_text()
     assert "UV ?= $(or $(shell command -v uv 2>/dev/null),.venv-tools/bin/uv)" in makefile
     assert "export UV_PROJECT_ENVIRONMENT := $(VENV)" in makefile
+    assert "export UV_PYTHON := $(PYTHON)" in makefile  # uv lock needs the right interpreter too
     install = "\t@test -f uv.lock || $(UV) lock\n\t$(UV) sync --locked --python $(PYTHON)\n"
     assert install in makefile
     assert "\n\t$(UV) lock --upgrade\n" in makefile
