@@ -7,9 +7,7 @@ renders with Copier through pytest-copie and inspects the files.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -23,12 +21,14 @@ TEMPLATE = TEMPLATES / "fastapi"
 
 JWT_FILES = (
     "demo/security.py",
-    "demo/routes/auth.py",
+    "demo/routes/login.py",
     "demo/routes/users.py",
     "tests/test_users.py",
+    "tests/test_ownership.py",
 )
 CELERY_FILES = ("demo/celery_app.py", "demo/worker.py", "demo/tasks.py", "tests/test_tasks.py")
-WEBSOCKET_FILES = ("demo/routes/ws.py", "tests/test_ws.py")
+WEBSOCKET_FILES = ("demo/broadcaster.py", "demo/routes/ws.py", "tests/test_ws.py")
+OBSERVABILITY_FILES = ("demo/observability.py", "tests/test_observability.py")
 UVICORN_FILES = ("demo/server.py", "tests/test_server.py")
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 
@@ -43,6 +43,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "docker": False,
         "auth": "none",
         "websockets": True,
+        "observability": "opentelemetry",
     },
     "313-noci-pg-nodocker-ws-uvicorn": {
         "python_version": "3.13",
@@ -51,6 +52,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "docker": False,
         "websockets": True,
         "server": "uvicorn",
+        "observability": "sentry",
     },
     "313-gitlab-celery-open-uvicorn": {
         "python_version": "3.13",
@@ -58,6 +60,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "background_jobs": "celery",
         "auth": "none",
         "server": "uvicorn",
+        "observability": "sentry",
     },
     "312-nodocker-open-uvicorn": {
         "python_version": "3.12",
@@ -83,7 +86,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "ci": "none",
         "background_jobs": "celery",
         "websockets": True,
+        "observability": "opentelemetry",
     },
+    "gitlab-pg-sentry": {"ci": "gitlab", "database": "postgresql", "observability": "sentry"},
     "313-pg-celery-ws": {
         "python_version": "3.13",
         "database": "postgresql",
@@ -91,6 +96,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "websockets": True,
     },
 }
+
 
 @pytest.fixture(scope="module")
 def render(render_variant):
@@ -108,6 +114,7 @@ def answers_of(variant: str) -> dict[str, Any]:
         "auth": "jwt",
         "websockets": False,
         "server": "gunicorn",
+        "observability": "none",
     }
     return {**defaults, **VARIANTS[variant]}
 
@@ -130,6 +137,9 @@ def test_files_follow_the_answers(render, variant: str) -> None:
         JWT_FILES: answers["auth"] == "jwt",
         CELERY_FILES: answers["background_jobs"] == "celery",
         WEBSOCKET_FILES: answers["websockets"],
+        OBSERVABILITY_FILES: answers["observability"] != "none",
+        ("compose.dev.yml",): answers["database"] == "postgresql"
+        or answers["background_jobs"] == "celery",
         UVICORN_FILES: answers["server"] == "uvicorn",
         ("gunicorn.conf.py",): answers["server"] == "gunicorn",
         DOCKER_FILES: answers["docker"],
@@ -152,6 +162,9 @@ def test_dependencies_follow_the_answers(render, variant: str) -> None:
     assert ("pwdlib" in deps) is (answers["auth"] == "jwt")
     assert ("gunicorn" in deps) is (answers["server"] == "gunicorn")
     assert ("uvicorn-worker" in deps) is (answers["server"] == "gunicorn")
+    otel = {d for d in deps if d.startswith("opentelemetry")}
+    assert bool(otel) is (answers["observability"] == "opentelemetry")
+    assert ("sentry-sdk" in deps) is (answers["observability"] == "sentry")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -179,9 +192,17 @@ def test_only_chosen_features_are_wired(render, variant: str) -> None:
     """Modules left out must not be imported or mentioned by the code that stays."""
     answers = answers_of(variant)
     project = render(variant)
+    routes = (project / "demo/routes/__init__.py").read_text()
+    assert ("ws.router" in routes) is answers["websockets"]
+    assert ("users.router" in routes) is (answers["auth"] == "jwt")
     main = (project / "demo/main.py").read_text()
-    assert ("ws.router" in main) is answers["websockets"]
-    assert ("users.router" in main) is (answers["auth"] == "jwt")
+    assert ("setup_tracing(app" in main) is (answers["observability"] == "opentelemetry")
+    assert ("setup_sentry(settings" in main) is (answers["observability"] == "sentry")
+    config = (project / "demo/config.py").read_text()
+    otel = answers["observability"] == "opentelemetry"
+    assert ("otel_exporter_otlp_endpoint" in config) is otel
+    assert ("sentry_dsn" in config) is (answers["observability"] == "sentry")
+    assert ("redis_url" in config) is (answers["background_jobs"] == "celery")
     items = (project / "demo/routes/items.py").read_text()
     assert ("CurrentUser" in items) is (answers["auth"] == "jwt")
     migration = (project / "migrations/versions/0001_initial.py").read_text()
@@ -191,6 +212,8 @@ def test_only_chosen_features_are_wired(render, variant: str) -> None:
     env = (project / ".env.example").read_text()
     assert ("REDIS_URL=" in env) is (answers["background_jobs"] == "celery")
     assert ("ACCESS_TOKEN_EXPIRE_MINUTES=" in env) is (answers["auth"] == "jwt")
+    assert ("OTEL_EXPORTER_OTLP_ENDPOINT=" in env) is (answers["observability"] == "opentelemetry")
+    assert ("SENTRY_DSN=" in env) is (answers["observability"] == "sentry")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -325,3 +348,164 @@ def test_package_name_is_derived_from_the_project_name(copie) -> None:
     assert (result.project_dir / "my_service" / "main.py").is_file()
     gunicorn_conf = (result.project_dir / "gunicorn.conf.py").read_text()
     assert 'wsgi_app = "my_service.asgi:app"' in gunicorn_conf
+
+
+# --- Locked installs, logs, traces, types (issue 14) ---------------------------------------
+
+JINJA_TAG = re.compile(r"\{\{|\{%|\{#")
+MAX_JINJA_TAGS = 8
+
+
+def test_python_templates_keep_jinja_to_a_few_tags() -> None:
+    """Options live in whole files: no .py.jinja may carry more than a few Jinja tags."""
+    crowded = {
+        str(path.relative_to(TEMPLATE)): len(JINJA_TAG.findall(path.read_text()))
+        for path in (TEMPLATE / "template").rglob("*.py.jinja")
+    }
+    assert crowded, "no .py.jinja found: the template moved?"
+    assert {name: n for name, n in crowded.items() if n > MAX_JINJA_TAGS} == {}
+
+
+def test_python_files_without_jinja_are_plain_python() -> None:
+    """A template file that is not .jinja is copied verbatim, so it must hold no Jinja at all."""
+    for path in (TEMPLATE / "template").rglob("*.py"):
+        assert not JINJA_TAG.search(path.read_text()), path.relative_to(TEMPLATE)
+
+
+def _assigned(text: str) -> dict[str, str]:
+    return dict(re.findall(r"^([A-Z_]+)=(.*)$", text, re.MULTILINE))
+
+
+@pytest.mark.parametrize("variant", ["defaults", "312-nodocker-open-uvicorn"])
+def test_env_example_shows_the_servers_own_defaults(render, variant: str) -> None:
+    """TIMEOUT, GRACEFUL_TIMEOUT and KEEPALIVE in .env.example are what the server falls back to."""
+    project = render(variant)
+    documented = _assigned((project / ".env.example").read_text())
+    if answers_of(variant)["server"] == "gunicorn":
+        source = (project / "gunicorn.conf.py").read_text()
+        defaults = dict(re.findall(r"""env\("([A-Z_]+)", ([0-9]+)\)""", source))
+        names = ("TIMEOUT", "GRACEFUL_TIMEOUT", "KEEPALIVE")
+    else:
+        source = (project / "demo/server.py").read_text()
+        defaults = dict(re.findall(r"""environ\.get\("([A-Z_]+)", "([0-9]+)"\)""", source))
+        names = ("GRACEFUL_TIMEOUT", "KEEPALIVE")
+    for name in names:
+        assert documented[name] == defaults[name], name
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if answers_of(v)["docker"]])
+def test_dockerfile_installs_the_lock_before_the_source(render, variant: str) -> None:
+    lines = [
+        line.strip()
+        for line in (render(variant) / "Dockerfile").read_text().splitlines()
+        if line.startswith(("COPY", "RUN uv"))
+    ]
+    deps = lines.index("COPY pyproject.toml uv.lock ./")
+    assert lines[deps + 1] == "RUN uv sync --locked --no-dev --no-install-project"
+    source = lines.index("COPY demo ./demo")
+    assert deps < source < lines.index("RUN uv sync --locked --no-dev --no-editable")
+    assert "UV_PROJECT_ENVIRONMENT=/opt/venv" in (render(variant) / "Dockerfile").read_text()
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_dev_tools_are_a_dependency_group(render, variant: str) -> None:
+    data = pyproject(render(variant))
+    assert "optional-dependencies" not in data["project"]
+    dev = {re.split(r"[<>=\[ ]", dep)[0] for dep in data["dependency-groups"]["dev"]}
+    assert {"pytest", "mypy", "ruff"} <= dev
+    assert ("celery-types" in dev) is (answers_of(variant)["background_jobs"] == "celery")
+    mypy = data["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert mypy["files"] == ["demo", "tests"]
+    assert "pydantic.mypy" in mypy["plugins"]
+
+
+def test_makefile_installs_from_the_lock(render) -> None:
+    makefile = (render("defaults") / "Makefile").read_text()
+    assert "UV ?= $(or $(shell command -v uv 2>/dev/null),.venv-tools/bin/uv)" in makefile
+    assert "export UV_PROJECT_ENVIRONMENT := $(VENV)" in makefile
+    assert "export UV_PYTHON := $(PYTHON)" in makefile  # uv lock needs the right interpreter too
+    install = "\t@test -f uv.lock || $(UV) lock\n\t$(UV) sync --locked --python $(PYTHON)\n"
+    assert install in makefile
+    assert "\n\t$(UV) lock --upgrade\n" in makefile
+    assert "\ncheck-lock: $(UV) " in makefile and "\n\t$(UV) lock --check\n" in makefile
+    assert "\n.venv-tools/bin/uv:\n" in makefile
+    assert "\n\t$(BIN)/mypy\n" in makefile
+    assert "--no-access-log" in makefile  # the app writes the access log, even under make run
+
+
+@pytest.mark.parametrize("ignore_file", [".gitignore", ".dockerignore"])
+def test_the_lock_is_kept_and_the_tools_are_ignored(render, ignore_file: str) -> None:
+    lines = (render("defaults") / ignore_file).read_text().splitlines()
+    assert ".venv-tools" in lines
+    assert not [line for line in lines if "uv.lock" in line]
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if answers_of(v)["ci"] != "none"])
+def test_ci_checks_and_installs_the_lock(render, variant: str) -> None:
+    ci = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+    text = (render(variant) / ci[answers_of(variant)["ci"]]).read_text()
+    assert "make check-lock" in text
+    assert "uv sync --locked" in text
+    assert "make install" not in text  # CI installs what the lock pins, nothing else
+
+
+def test_access_logs_of_the_servers_are_off(render) -> None:
+    gunicorn = (render("defaults") / "gunicorn.conf.py").read_text()
+    assert re.search(r"^accesslog = None$", gunicorn, re.MULTILINE)
+    server = (render("312-nodocker-open-uvicorn") / "demo/server.py").read_text()
+    assert '"access_log": False' in server
+
+
+def test_observability_none_adds_nothing(render) -> None:
+    project = render("defaults")
+    assert not (project / "demo/observability.py").exists()
+    names = dependency_names(project)
+    assert not [name for name in names if name.startswith(("opentelemetry", "sentry"))]
+    text = "\n".join(path.read_text() for path in project.rglob("*.py"))
+    assert "observability" not in text and "OTEL_" not in text and "SENTRY" not in text
+
+
+def test_observability_question_follows_docker() -> None:
+    questions = list(yaml.safe_load((TEMPLATE / "copier.yml").read_text()))
+    assert questions.index("observability") == questions.index("docker") + 1
+
+
+@pytest.mark.parametrize("variant", ["defaults", "313-pg-celery-ws", "gitlab-pg-sentry"])
+def test_development_services_follow_the_answers(render, variant: str) -> None:
+    answers = answers_of(variant)
+    project = render(variant)
+    makefile = (project / "Makefile").read_text()
+    needed = answers["database"] == "postgresql" or answers["background_jobs"] == "celery"
+    assert ("\nservices:" in makefile) is needed
+    env = (project / ".env.example").read_text()
+    postgres_url = "# DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app"
+    assert (postgres_url in env) is (answers["database"] == "postgresql")
+    if not needed:
+        return
+    assert "docker compose -f compose.dev.yml up -d --wait" in makefile
+    services = yaml.safe_load((project / "compose.dev.yml").read_text())["services"]
+    assert ("db" in services) is (answers["database"] == "postgresql")
+    assert ("redis" in services) is (answers["background_jobs"] == "celery")
+    for service in services.values():
+        assert all(port.startswith("127.0.0.1:") for port in service["ports"])
+        assert "healthcheck" in service
+
+
+@pytest.mark.parametrize("variant", ["defaults", "313-pg-celery-ws"])
+def test_readme_promises_postgresql_tests_only_with_its_driver(render, variant: str) -> None:
+    project = render(variant)
+    readme = (project / "README.md").read_text()
+    postgres = answers_of(variant)["database"] == "postgresql"
+    assert ("asyncpg" in dependency_names(project)) is postgres
+    assert bool(re.search(r"DATABASE_URL=postgresql://\S+ make test", readme)) is postgres
+    assert "uv.lock" in readme and "make check-lock" in readme
+
+
+def test_example_task_changes_nothing(render) -> None:
+    tasks = (render("313-pg-celery-ws") / "demo/tasks.py").read_text()
+    crud = (render("313-pg-celery-ws") / "demo/crud.py").read_text()
+    assert "def count_items" in tasks
+    assert "delete" not in tasks.lower()
+    count = crud[crud.index("async def count_items") :]
+    assert "delete(" not in count and "commit" not in count

@@ -1,1 +1,0 @@
-"""HTTP (and WebSocket) routes, one module per feature; `main.create_app` includes them."""
