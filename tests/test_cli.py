@@ -314,12 +314,12 @@ def test_no_terminal_means_no_prompt(tmp_path):
 
 
 def _interrupt_when(process: subprocess.Popen[str], ready: Callable[[], bool]) -> str:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not ready() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert ready(), "the command never reached the point to interrupt"
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
-    _, err = process.communicate(timeout=30)
+    _, err = process.communicate(timeout=90)
     assert process.returncode == 130, err
     assert "Traceback" not in err and err.count("\n") == 1, err
     return err
