@@ -208,6 +208,55 @@ def test_sqlite_compose_keeps_the_database_on_a_volume(render):
     assert compose_services(project)["app"]["volumes"] == ["data:/app/data"]
 
 
+def test_dockerfile_installs_the_locked_dependencies_before_the_source(render):
+    """The dependency layer is cached across code changes; only uv.lock's pins reach the image."""
+    text = (render("defaults") / "Dockerfile").read_text()
+    builder = text[: text.index("\nFROM ", text.index("AS builder"))]
+
+    steps = [
+        "COPY pyproject.toml uv.lock ./",
+        "uv sync --locked --no-dev --no-install-project",
+        "COPY demo ./demo",
+        "uv sync --locked --no-dev --no-editable",
+    ]
+    positions = [builder.find(step) for step in steps]
+    assert -1 not in positions, dict(zip(steps, positions, strict=True))
+    assert positions == sorted(positions)
+    assert "UV_PROJECT_ENVIRONMENT=/opt/venv" in builder
+    assert "pip install" not in text
+
+
+@pytest.mark.parametrize("variant", ["defaults", "api-postgres-celery-gitlab-312"])
+def test_installs_come_from_a_committed_lock(render, variant):
+    project = render(variant)
+    config = pyproject(project)
+
+    assert "optional-dependencies" not in config["project"]
+    assert {"pytest", "ruff"} <= {
+        dependency.split(">")[0].split("=")[0] for dependency in config["dependency-groups"]["dev"]
+    }
+    makefile = (project / "Makefile").read_text()
+    assert "\t$(UV) sync --locked --python $(PYTHON)\n" in makefile
+    assert "check-lock: $(UV)" in makefile
+    assert "\t$(UV) lock --check\n" in makefile
+    for ignore in (".gitignore", ".dockerignore"):
+        if (project / ignore).exists():
+            lines = (project / ignore).read_text().splitlines()
+            assert ".venv-tools" in lines, ignore
+            assert not [line for line in lines if "lock" in line], ignore
+    assert "uv.lock" in (project / "README.md").read_text()
+
+
+def test_ci_checks_the_lock_and_installs_from_it(render):
+    steps = yaml.safe_load((render("defaults") / ".github/workflows/ci.yml").read_text())["jobs"][
+        "test"
+    ]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands[:2] == ["make check-lock", "uv sync --locked --python python3.11"]
+    gitlab = yaml.safe_load((render("web-celery-gitlab") / ".gitlab-ci.yml").read_text())
+    assert gitlab["test"]["script"][:2] == ["make check-lock", "uv sync --locked"]
+
+
 @pytest.mark.parametrize(
     ("variant", "version", "image"),
     [
