@@ -6,6 +6,7 @@ test renders with Copier through pytest-copie and inspects the files.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -123,9 +124,11 @@ def test_api_flavour_has_token_auth_and_no_pages(render):
 
 def test_web_flavour_wires_login_and_csrf(render):
     init = (render("defaults") / "demo/__init__.py").read_text()
+    auth = (render("defaults") / "demo/auth.py").read_text()
 
-    assert "login_manager.init_app(app)" in init
-    assert "csrf.init_app(app)" in init
+    assert "auth.init_app(app)" in init
+    assert "login_manager.init_app(app)" in auth
+    assert "csrf.init_app(app)" in auth
     assert "TOKEN_MAX_AGE" not in (render("defaults") / ".env.example").read_text()
 
 
@@ -134,7 +137,7 @@ def test_celery_adds_its_app_task_worker_and_services(render):
 
     for name in CELERY_FILES:
         assert (project / name).is_file(), name
-    assert "celery_init_app(app)" in (project / "demo/__init__.py").read_text()
+    assert "tasks.init_app(app)" in (project / "demo/__init__.py").read_text()
     assert "\nworker:" in (project / "Makefile").read_text()
     assert "REDIS_URL=" in (project / ".env.example").read_text()
     services = compose_services(project)
@@ -157,7 +160,7 @@ def test_admin_adds_the_view_the_flag_and_its_migration_column(render):
 
     for name in ADMIN_FILES:
         assert (project / name).is_file(), name
-    assert "admin.init_app(app)" in (project / "demo/__init__.py").read_text()
+    assert "admin.init_app(app)" in (project / "demo/auth.py").read_text()
     assert "is_admin: Mapped[bool]" in (project / "demo/models.py").read_text()
     migration = (project / "migrations/versions/0001_initial_schema.py").read_text()
     assert '"is_admin"' in migration
@@ -168,6 +171,7 @@ def test_without_admin_there_is_no_flag(render):
 
     assert "is_admin" not in (project / "demo/models.py").read_text()
     assert "is_admin" not in (project / "migrations/versions/0001_initial_schema.py").read_text()
+    assert "admin" not in (project / "demo/auth.py").read_text()
 
 
 @pytest.mark.parametrize(
@@ -366,6 +370,19 @@ def test_package_name_is_derived_from_the_project_name(copie):
         'wsgi_app = "my_service:create_app()"'
         in (result.project_dir / "gunicorn.conf.py").read_text()
     )
+
+
+def test_python_templates_keep_jinja_to_a_few_tags():
+    """Options are whole files and small modules, so each Python template reads like Python."""
+    checked = 0
+    for path in (TEMPLATE / "template").rglob("*.jinja"):
+        if not re.sub(r"\{%.*?%\}", "", path.name).removesuffix(".jinja").endswith(".py"):
+            continue
+        text = path.read_text()
+        tags = sum(text.count(opening) for opening in ("{{", "{%", "{#"))
+        assert tags <= 8, f"{path.relative_to(TEMPLATE)}: {tags} Jinja tags"
+        checked += 1
+    assert checked >= 10
 
 
 # --- validators --------------------------------------------------------------------------------
