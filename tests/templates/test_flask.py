@@ -312,11 +312,27 @@ def test_liveness_is_answered_by_a_wsgi_middleware_around_the_whole_app(render):
     assert '@bp.get("/health")' not in health
     assert '@bp.get("/ready")' in health
     # Installed last, so it wraps TrustedProxyFix and Flask: nothing else runs for /health.
+    logged = "app.wsgi_app = logs.RequestLogMiddleware(app.wsgi_app, app.name)"
     install = "app.wsgi_app = health.LivenessMiddleware(app.wsgi_app)"
-    assert init.index("security.init_app(app)") < init.index(install)
-    assert init.rstrip().endswith(f"{install}\n    return app")
+    assert init.index("security.init_app(app)") < init.index(logged)
+    # The request log wraps everything but liveness: /health is neither logged nor given an id.
+    assert init.rstrip().endswith(f"{logged}\n    {install}\n    return app")
     security = (project / "demo/security.py").read_text()
     assert 'EXEMPT_ENDPOINTS = frozenset({"health.ready"})' in security
+
+
+def test_the_app_writes_the_access_log_not_gunicorn(render):
+    project = render("defaults")
+    settings = (project / "gunicorn.conf.py").read_text()
+    logs = (project / "demo/logs.py").read_text()
+
+    assert "\naccesslog = None\n" in settings
+    assert "class RequestLogMiddleware:" in logs
+    assert '"X-Request-ID"' in logs
+    assert "{{" not in logs and "{%" not in logs
+    assert "LOG_FORMAT=text" in (project / ".env.example").read_text().splitlines()
+    assert compose_services(project)["app"]["environment"]["LOG_FORMAT"] == "json"
+    assert (project / "tests/test_logs.py").is_file()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
