@@ -316,7 +316,8 @@ def test_liveness_is_answered_by_a_wsgi_middleware_around_the_whole_app(render):
     install = "app.wsgi_app = health.LivenessMiddleware(app.wsgi_app)"
     assert init.index("security.init_app(app)") < init.index(logged)
     # The request log wraps everything but liveness: /health is neither logged nor given an id.
-    assert init.rstrip().endswith(f"{logged}\n    {install}\n    return app")
+    last = [line.split("  # type:")[0].strip() for line in init.rstrip().splitlines()[-3:]]
+    assert last == [logged, install, "return app"]
     security = (project / "demo/security.py").read_text()
     assert 'EXEMPT_ENDPOINTS = frozenset({"health.ready"})' in security
 
@@ -359,6 +360,33 @@ def test_gunicorn_checks_the_configuration_once_before_any_worker_starts(render)
     check = text.index("load_config(os.environ)")
     assert text.index("load_dotenv()") < check < text.index("wsgi_app = ")
     assert 'sys.exit(f"Configuration error: {error}")' in text
+
+
+@pytest.mark.parametrize(
+    ("variant", "untyped"),
+    [
+        ("defaults", ["flask_login.*", "flask_wtf.*"]),
+        ("web-admin-postgres-celery", ["celery.*", "flask_admin.*", "flask_login.*", "flask_wtf.*"]),
+        ("api-postgres-celery-gitlab-312", ["celery.*"]),
+        ("api-noci", None),
+    ],
+)
+def test_mypy_is_strict_and_relaxed_only_for_untyped_libraries(render, variant, untyped):
+    project = render(variant)
+    mypy = pyproject(project)["tool"]["mypy"]
+
+    assert mypy["strict"] is True
+    assert mypy["files"] == ["demo", "tests"]
+    assert "\t$(BIN)/mypy\n" in (project / "Makefile").read_text()
+    overrides = mypy.get("overrides", [])
+    if untyped is None:
+        assert overrides == []
+        return
+    missing, built_on = overrides
+    assert missing == {"module": untyped, "ignore_missing_imports": True}
+    assert set(built_on) == {"module", "disallow_subclassing_any", "disallow_untyped_decorators"}
+    for module in built_on["module"]:
+        assert (project / (module.replace(".", "/") + ".py")).is_file(), module
 
 
 def test_make_test_measures_coverage(render):
