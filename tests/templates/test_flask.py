@@ -38,6 +38,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "background_jobs": "celery",
         "ci": "gitlab",
         "python_version": "3.12",
+        "observability": "sentry",
     },
     "web-admin-nodocker-noci-313": {
         "admin": "flask-admin",
@@ -49,6 +50,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "admin": "flask-admin",
         "database": "postgresql",
         "background_jobs": "celery",
+        "observability": "opentelemetry",
     },
     "api-sqlite-nodocker-313": {"flavour": "api", "docker": False, "python_version": "3.13"},
     "api-noci": {"flavour": "api", "ci": "none"},
@@ -366,7 +368,10 @@ def test_gunicorn_checks_the_configuration_once_before_any_worker_starts(render)
     ("variant", "untyped"),
     [
         ("defaults", ["flask_login.*", "flask_wtf.*"]),
-        ("web-admin-postgres-celery", ["celery.*", "flask_admin.*", "flask_login.*", "flask_wtf.*"]),
+        (
+            "web-admin-postgres-celery",
+            ["celery.*", "flask_admin.*", "flask_login.*", "flask_wtf.*"],
+        ),
         ("api-postgres-celery-gitlab-312", ["celery.*"]),
         ("api-noci", None),
     ],
@@ -427,6 +432,81 @@ def test_python_templates_keep_jinja_to_a_few_tags():
         assert tags <= 8, f"{path.relative_to(TEMPLATE)}: {tags} Jinja tags"
         checked += 1
     assert checked >= 10
+
+
+OTEL_PACKAGES = {
+    "opentelemetry-sdk",
+    "opentelemetry-exporter-otlp-proto-http",
+    "opentelemetry-instrumentation-flask",
+    "opentelemetry-instrumentation-sqlalchemy",
+}
+
+
+def test_observability_question_follows_docker_as_the_conventions_write_it():
+    questions = list(yaml.safe_load((TEMPLATE / "copier.yml").read_text()))
+    assert questions[questions.index("docker") + 1] == "observability"
+    question = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["observability"]
+    assert question == {
+        "type": "str",
+        "help": "Traces and error reports, switched on by the environment "
+        "(OTEL_EXPORTER_OTLP_ENDPOINT, SENTRY_DSN)",
+        "choices": {
+            "None": "none",
+            "OpenTelemetry traces over OTLP": "opentelemetry",
+            "Sentry errors and traces": "sentry",
+        },
+        "default": "none",
+    }
+
+
+@pytest.mark.parametrize("variant", ["defaults", "api-noci"])
+def test_no_observability_leaves_no_trace_of_it(render, variant):
+    project = render(variant)
+
+    assert not (project / "demo/observability.py").exists()
+    assert not (project / "tests/test_observability.py").exists()
+    assert not {
+        name for name in dependency_names(project) if "opentelemetry" in name or "sentry" in name
+    }
+    for name in ("demo/__init__.py", "demo/config.py", ".env.example", "docker-compose.yml"):
+        text = (project / name).read_text() if (project / name).exists() else ""
+        assert "observability" not in text and "OTEL_" not in text and "SENTRY_" not in text, name
+
+
+def test_opentelemetry_traces_requests_and_queries_when_an_endpoint_is_set(render):
+    project = render("web-admin-postgres-celery")
+    module = (project / "demo/observability.py").read_text()
+
+    assert dependency_names(project) >= OTEL_PACKAGES
+    assert "sentry-sdk" not in dependency_names(project)
+    assert "FlaskInstrumentor.instrument_app(app" in module
+    assert "SQLAlchemyInstrumentor().instrument(engine=db.engine" in module
+    # Nothing of OpenTelemetry is imported at module level: an app without an endpoint loads none.
+    top_level = [line for line in module.splitlines() if line.startswith(("import ", "from "))]
+    assert not [line for line in top_level if "opentelemetry" in line]
+    config = (project / "demo/config.py").read_text()
+    assert '"OTEL_SERVICE_NAME": get("OTEL_SERVICE_NAME", "demo")' in config
+    assert "# OTEL_EXPORTER_OTLP_ENDPOINT=http://" in (project / ".env.example").read_text()
+    assert "InMemorySpanExporter" in (project / "tests/test_observability.py").read_text()
+    init = (project / "demo/__init__.py").read_text()
+    assert init.index("observability.init_app(app)") < init.index("security.init_app(app)")
+
+
+def test_sentry_reports_errors_when_a_dsn_is_set(render):
+    project = render("api-postgres-celery-gitlab-312")
+    module = (project / "demo/observability.py").read_text()
+
+    requirements = pyproject(project)["project"]["dependencies"]
+    assert [r for r in requirements if r.startswith("sentry-sdk[flask]")]
+    assert not OTEL_PACKAGES & dependency_names(project)
+    assert "send_default_pii=False" in module
+    assert 'environment=config["APP_ENV"]' in module
+    top_level = [line for line in module.splitlines() if line.startswith(("import ", "from "))]
+    assert not [line for line in top_level if "sentry" in line]
+    env = (project / ".env.example").read_text()
+    assert "# SENTRY_DSN=https://" in env
+    assert "SENTRY_TRACES_SAMPLE_RATE=0" in env.splitlines()
+    assert "class KeptEnvelopes(Transport)" in (project / "tests/test_observability.py").read_text()
 
 
 # --- validators --------------------------------------------------------------------------------
