@@ -509,6 +509,55 @@ def test_sentry_reports_errors_when_a_dsn_is_set(render):
     assert "class KeptEnvelopes(Transport)" in (project / "tests/test_observability.py").read_text()
 
 
+@pytest.mark.parametrize(
+    ("variant", "servers"),
+    [
+        ("defaults", None),
+        ("api-sqlite-nodocker-313", None),
+        ("web-celery-gitlab", {"redis": "127.0.0.1:6379:6379"}),
+        (
+            "web-admin-postgres-celery",
+            {"db": "127.0.0.1:5432:5432", "redis": "127.0.0.1:6379:6379"},
+        ),
+    ],
+)
+def test_development_servers_come_from_compose_dev(render, variant, servers):
+    project = render(variant)
+    makefile = (project / "Makefile").read_text()
+    env = (project / ".env.example").read_text()
+
+    if servers is None:
+        assert not (project / "compose.dev.yml").exists()
+        assert "services:" not in makefile
+        assert "make services" not in env
+        return
+    compose = yaml.safe_load((project / "compose.dev.yml").read_text())
+    assert compose["name"] == "demo-dev", "not the project name docker-compose.yml uses"
+    assert {name: service["ports"] for name, service in compose["services"].items()} == {
+        name: [port] for name, port in servers.items()
+    }
+    assert all("healthcheck" in service for service in compose["services"].values())
+    images = {name: service.get("image") for name, service in compose_services(project).items()}
+    for name, service in compose["services"].items():
+        assert service["image"] == images[name]
+    assert "\tdocker compose -f compose.dev.yml up -d --wait\n" in makefile
+    assert "\nservices: ##" in makefile
+    if "db" in servers:
+        assert "# DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app   (make services)" in env
+
+
+def test_a_sqlite_project_does_not_promise_postgresql_tests(render):
+    readme = (render("defaults") / "README.md").read_text()
+    assert "DATABASE_URL=postgresql" not in readme
+    assert "psycopg" not in dependency_names(render("defaults"))
+    postgres = render("web-admin-postgres-celery")
+    assert (
+        "DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app make test"
+        in (postgres / "README.md").read_text()
+    )
+    assert "psycopg" in dependency_names(postgres)
+
+
 # --- validators --------------------------------------------------------------------------------
 
 
