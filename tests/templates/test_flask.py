@@ -499,7 +499,8 @@ def test_sentry_reports_errors_when_a_dsn_is_set(render):
     requirements = pyproject(project)["project"]["dependencies"]
     assert [r for r in requirements if r.startswith("sentry-sdk[flask]")]
     assert not OTEL_PACKAGES & dependency_names(project)
-    assert "send_default_pii=False" in module
+    assert "include_local_variables=False" in module
+    assert "before_send=tag_request_id" in module
     assert 'environment=config["APP_ENV"]' in module
     top_level = [line for line in module.splitlines() if line.startswith(("import ", "from "))]
     assert not [line for line in top_level if "sentry" in line]
