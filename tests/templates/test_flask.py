@@ -244,6 +244,8 @@ def test_installs_come_from_a_committed_lock(render, variant):
     makefile = (project / "Makefile").read_text()
     assert "\t$(UV) sync --locked --python $(PYTHON)\n" in makefile
     assert "check-lock: $(UV)" in makefile
+    # uv lock needs an interpreter requires-python accepts: PYTHON's, never a download.
+    assert "\nexport UV_PYTHON := $(PYTHON)\n" in makefile
     assert "\t$(UV) lock --check\n" in makefile
     for ignore in (".gitignore", ".dockerignore"):
         if (project / ignore).exists():
