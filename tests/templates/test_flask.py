@@ -6,6 +6,7 @@ test renders with Copier through pytest-copie and inspects the files.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "background_jobs": "celery",
         "ci": "gitlab",
         "python_version": "3.12",
+        "observability": "sentry",
     },
     "web-admin-nodocker-noci-313": {
         "admin": "flask-admin",
@@ -48,6 +50,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "admin": "flask-admin",
         "database": "postgresql",
         "background_jobs": "celery",
+        "observability": "opentelemetry",
     },
     "api-sqlite-nodocker-313": {"flavour": "api", "docker": False, "python_version": "3.13"},
     "api-noci": {"flavour": "api", "ci": "none"},
@@ -123,9 +126,11 @@ def test_api_flavour_has_token_auth_and_no_pages(render):
 
 def test_web_flavour_wires_login_and_csrf(render):
     init = (render("defaults") / "demo/__init__.py").read_text()
+    auth = (render("defaults") / "demo/auth.py").read_text()
 
-    assert "login_manager.init_app(app)" in init
-    assert "csrf.init_app(app)" in init
+    assert "auth.init_app(app)" in init
+    assert "login_manager.init_app(app)" in auth
+    assert "csrf.init_app(app)" in auth
     assert "TOKEN_MAX_AGE" not in (render("defaults") / ".env.example").read_text()
 
 
@@ -134,7 +139,7 @@ def test_celery_adds_its_app_task_worker_and_services(render):
 
     for name in CELERY_FILES:
         assert (project / name).is_file(), name
-    assert "celery_init_app(app)" in (project / "demo/__init__.py").read_text()
+    assert "tasks.init_app(app)" in (project / "demo/__init__.py").read_text()
     assert "\nworker:" in (project / "Makefile").read_text()
     assert "REDIS_URL=" in (project / ".env.example").read_text()
     services = compose_services(project)
@@ -157,7 +162,7 @@ def test_admin_adds_the_view_the_flag_and_its_migration_column(render):
 
     for name in ADMIN_FILES:
         assert (project / name).is_file(), name
-    assert "admin.init_app(app)" in (project / "demo/__init__.py").read_text()
+    assert "admin.init_app(app)" in (project / "demo/auth.py").read_text()
     assert "is_admin: Mapped[bool]" in (project / "demo/models.py").read_text()
     migration = (project / "migrations/versions/0001_initial_schema.py").read_text()
     assert '"is_admin"' in migration
@@ -168,6 +173,7 @@ def test_without_admin_there_is_no_flag(render):
 
     assert "is_admin" not in (project / "demo/models.py").read_text()
     assert "is_admin" not in (project / "migrations/versions/0001_initial_schema.py").read_text()
+    assert "admin" not in (project / "demo/auth.py").read_text()
 
 
 @pytest.mark.parametrize(
@@ -206,6 +212,57 @@ def test_sqlite_compose_keeps_the_database_on_a_volume(render):
 
     assert "DATABASE_URL=sqlite:////app/data/db.sqlite3" in (project / "Dockerfile").read_text()
     assert compose_services(project)["app"]["volumes"] == ["data:/app/data"]
+
+
+def test_dockerfile_installs_the_locked_dependencies_before_the_source(render):
+    """The dependency layer is cached across code changes; only uv.lock's pins reach the image."""
+    text = (render("defaults") / "Dockerfile").read_text()
+    builder = text[: text.index("\nFROM ", text.index("AS builder"))]
+
+    steps = [
+        "COPY pyproject.toml uv.lock ./",
+        "uv sync --locked --no-dev --no-install-project",
+        "COPY demo ./demo",
+        "uv sync --locked --no-dev --no-editable",
+    ]
+    positions = [builder.find(step) for step in steps]
+    assert -1 not in positions, dict(zip(steps, positions, strict=True))
+    assert positions == sorted(positions)
+    assert "UV_PROJECT_ENVIRONMENT=/opt/venv" in builder
+    assert "pip install" not in text
+
+
+@pytest.mark.parametrize("variant", ["defaults", "api-postgres-celery-gitlab-312"])
+def test_installs_come_from_a_committed_lock(render, variant):
+    project = render(variant)
+    config = pyproject(project)
+
+    assert "optional-dependencies" not in config["project"]
+    assert {"pytest", "ruff"} <= {
+        dependency.split(">")[0].split("=")[0] for dependency in config["dependency-groups"]["dev"]
+    }
+    makefile = (project / "Makefile").read_text()
+    assert "\t$(UV) sync --locked --python $(PYTHON)\n" in makefile
+    assert "check-lock: $(UV)" in makefile
+    # uv lock needs an interpreter requires-python accepts: PYTHON's, never a download.
+    assert "\nexport UV_PYTHON := $(PYTHON)\n" in makefile
+    assert "\t$(UV) lock --check\n" in makefile
+    for ignore in (".gitignore", ".dockerignore"):
+        if (project / ignore).exists():
+            lines = (project / ignore).read_text().splitlines()
+            assert ".venv-tools" in lines, ignore
+            assert not [line for line in lines if "lock" in line], ignore
+    assert "uv.lock" in (project / "README.md").read_text()
+
+
+def test_ci_checks_the_lock_and_installs_from_it(render):
+    steps = yaml.safe_load((render("defaults") / ".github/workflows/ci.yml").read_text())["jobs"][
+        "test"
+    ]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands[:2] == ["make check-lock", "uv sync --locked --python python3.11"]
+    gitlab = yaml.safe_load((render("web-celery-gitlab") / ".gitlab-ci.yml").read_text())
+    assert gitlab["test"]["script"][:2] == ["make check-lock", "uv sync --locked"]
 
 
 @pytest.mark.parametrize(
@@ -259,11 +316,28 @@ def test_liveness_is_answered_by_a_wsgi_middleware_around_the_whole_app(render):
     assert '@bp.get("/health")' not in health
     assert '@bp.get("/ready")' in health
     # Installed last, so it wraps TrustedProxyFix and Flask: nothing else runs for /health.
+    logged = "app.wsgi_app = logs.RequestLogMiddleware(app.wsgi_app, app.name)"
     install = "app.wsgi_app = health.LivenessMiddleware(app.wsgi_app)"
-    assert init.index("security.init_app(app)") < init.index(install)
-    assert init.rstrip().endswith(f"{install}\n    return app")
+    assert init.index("security.init_app(app)") < init.index(logged)
+    # The request log wraps everything but liveness: /health is neither logged nor given an id.
+    last = [line.split("  # type:")[0].strip() for line in init.rstrip().splitlines()[-3:]]
+    assert last == [logged, install, "return app"]
     security = (project / "demo/security.py").read_text()
     assert 'EXEMPT_ENDPOINTS = frozenset({"health.ready"})' in security
+
+
+def test_the_app_writes_the_access_log_not_gunicorn(render):
+    project = render("defaults")
+    settings = (project / "gunicorn.conf.py").read_text()
+    logs = (project / "demo/logs.py").read_text()
+
+    assert "\naccesslog = None\n" in settings
+    assert "class RequestLogMiddleware:" in logs
+    assert '"X-Request-ID"' in logs
+    assert "{{" not in logs and "{%" not in logs
+    assert "LOG_FORMAT=text" in (project / ".env.example").read_text().splitlines()
+    assert compose_services(project)["app"]["environment"]["LOG_FORMAT"] == "json"
+    assert (project / "tests/test_logs.py").is_file()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -292,6 +366,36 @@ def test_gunicorn_checks_the_configuration_once_before_any_worker_starts(render)
     assert 'sys.exit(f"Configuration error: {error}")' in text
 
 
+@pytest.mark.parametrize(
+    ("variant", "untyped"),
+    [
+        ("defaults", ["flask_login.*", "flask_wtf.*"]),
+        (
+            "web-admin-postgres-celery",
+            ["celery.*", "flask_admin.*", "flask_login.*", "flask_wtf.*"],
+        ),
+        ("api-postgres-celery-gitlab-312", ["celery.*"]),
+        ("api-noci", None),
+    ],
+)
+def test_mypy_is_strict_and_relaxed_only_for_untyped_libraries(render, variant, untyped):
+    project = render(variant)
+    mypy = pyproject(project)["tool"]["mypy"]
+
+    assert mypy["strict"] is True
+    assert mypy["files"] == ["demo", "tests"]
+    assert "\t$(BIN)/mypy\n" in (project / "Makefile").read_text()
+    overrides = mypy.get("overrides", [])
+    if untyped is None:
+        assert overrides == []
+        return
+    missing, built_on = overrides
+    assert missing == {"module": untyped, "ignore_missing_imports": True}
+    assert set(built_on) == {"module", "disallow_subclassing_any", "disallow_untyped_decorators"}
+    for module in built_on["module"]:
+        assert (project / (module.replace(".", "/") + ".py")).is_file(), module
+
+
 def test_make_test_measures_coverage(render):
     config = pyproject(render("defaults"))
 
@@ -317,6 +421,144 @@ def test_package_name_is_derived_from_the_project_name(copie):
         'wsgi_app = "my_service:create_app()"'
         in (result.project_dir / "gunicorn.conf.py").read_text()
     )
+
+
+def test_python_templates_keep_jinja_to_a_few_tags():
+    """Options are whole files and small modules, so each Python template reads like Python."""
+    checked = 0
+    for path in (TEMPLATE / "template").rglob("*.jinja"):
+        if not re.sub(r"\{%.*?%\}", "", path.name).removesuffix(".jinja").endswith(".py"):
+            continue
+        text = path.read_text()
+        tags = sum(text.count(opening) for opening in ("{{", "{%", "{#"))
+        assert tags <= 8, f"{path.relative_to(TEMPLATE)}: {tags} Jinja tags"
+        checked += 1
+    assert checked >= 10
+
+
+OTEL_PACKAGES = {
+    "opentelemetry-sdk",
+    "opentelemetry-exporter-otlp-proto-http",
+    "opentelemetry-instrumentation-flask",
+    "opentelemetry-instrumentation-sqlalchemy",
+}
+
+
+def test_observability_question_follows_docker_as_the_conventions_write_it():
+    questions = list(yaml.safe_load((TEMPLATE / "copier.yml").read_text()))
+    assert questions[questions.index("docker") + 1] == "observability"
+    question = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["observability"]
+    assert question == {
+        "type": "str",
+        "help": "Traces and error reports, switched on by the environment "
+        "(OTEL_EXPORTER_OTLP_ENDPOINT, SENTRY_DSN)",
+        "choices": {
+            "None": "none",
+            "OpenTelemetry traces over OTLP": "opentelemetry",
+            "Sentry errors and traces": "sentry",
+        },
+        "default": "none",
+    }
+
+
+@pytest.mark.parametrize("variant", ["defaults", "api-noci"])
+def test_no_observability_leaves_no_trace_of_it(render, variant):
+    project = render(variant)
+
+    assert not (project / "demo/observability.py").exists()
+    assert not (project / "tests/test_observability.py").exists()
+    assert not {
+        name for name in dependency_names(project) if "opentelemetry" in name or "sentry" in name
+    }
+    for name in ("demo/__init__.py", "demo/config.py", ".env.example", "docker-compose.yml"):
+        text = (project / name).read_text() if (project / name).exists() else ""
+        assert "observability" not in text and "OTEL_" not in text and "SENTRY_" not in text, name
+
+
+def test_opentelemetry_traces_requests_and_queries_when_an_endpoint_is_set(render):
+    project = render("web-admin-postgres-celery")
+    module = (project / "demo/observability.py").read_text()
+
+    assert dependency_names(project) >= OTEL_PACKAGES
+    assert "sentry-sdk" not in dependency_names(project)
+    assert "FlaskInstrumentor.instrument_app(app" in module
+    assert "SQLAlchemyInstrumentor().instrument(engine=db.engine" in module
+    # Nothing of OpenTelemetry is imported at module level: an app without an endpoint loads none.
+    top_level = [line for line in module.splitlines() if line.startswith(("import ", "from "))]
+    assert not [line for line in top_level if "opentelemetry" in line]
+    config = (project / "demo/config.py").read_text()
+    assert '"OTEL_SERVICE_NAME": get("OTEL_SERVICE_NAME", "demo")' in config
+    assert "# OTEL_EXPORTER_OTLP_ENDPOINT=http://" in (project / ".env.example").read_text()
+    assert "InMemorySpanExporter" in (project / "tests/test_observability.py").read_text()
+    init = (project / "demo/__init__.py").read_text()
+    assert init.index("observability.init_app(app)") < init.index("security.init_app(app)")
+
+
+def test_sentry_reports_errors_when_a_dsn_is_set(render):
+    project = render("api-postgres-celery-gitlab-312")
+    module = (project / "demo/observability.py").read_text()
+
+    requirements = pyproject(project)["project"]["dependencies"]
+    assert [r for r in requirements if r.startswith("sentry-sdk[flask]")]
+    assert not OTEL_PACKAGES & dependency_names(project)
+    assert "include_local_variables=False" in module
+    assert "before_send=tag_request_id" in module
+    assert 'environment=config["APP_ENV"]' in module
+    top_level = [line for line in module.splitlines() if line.startswith(("import ", "from "))]
+    assert not [line for line in top_level if "sentry" in line]
+    env = (project / ".env.example").read_text()
+    assert "# SENTRY_DSN=https://" in env
+    assert "SENTRY_TRACES_SAMPLE_RATE=0" in env.splitlines()
+    assert "class KeptEnvelopes(Transport)" in (project / "tests/test_observability.py").read_text()
+
+
+@pytest.mark.parametrize(
+    ("variant", "servers"),
+    [
+        ("defaults", None),
+        ("api-sqlite-nodocker-313", None),
+        ("web-celery-gitlab", {"redis": "127.0.0.1:6379:6379"}),
+        (
+            "web-admin-postgres-celery",
+            {"db": "127.0.0.1:5432:5432", "redis": "127.0.0.1:6379:6379"},
+        ),
+    ],
+)
+def test_development_servers_come_from_compose_dev(render, variant, servers):
+    project = render(variant)
+    makefile = (project / "Makefile").read_text()
+    env = (project / ".env.example").read_text()
+
+    if servers is None:
+        assert not (project / "compose.dev.yml").exists()
+        assert "services:" not in makefile
+        assert "make services" not in env
+        return
+    compose = yaml.safe_load((project / "compose.dev.yml").read_text())
+    assert compose["name"] == "demo-dev", "not the project name docker-compose.yml uses"
+    assert {name: service["ports"] for name, service in compose["services"].items()} == {
+        name: [port] for name, port in servers.items()
+    }
+    assert all("healthcheck" in service for service in compose["services"].values())
+    images = {name: service.get("image") for name, service in compose_services(project).items()}
+    for name, service in compose["services"].items():
+        assert service["image"] == images[name]
+    assert "\tdocker compose -f compose.dev.yml up -d --wait\n" in makefile
+    assert "\nservices: ##" in makefile
+    if "db" in servers:
+        assert "# DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app   (make services)" in env
+
+
+def test_a_sqlite_project_does_not_promise_postgresql_tests(render):
+    readme = (render("defaults") / "README.md").read_text()
+    assert "DATABASE_URL=postgresql" not in readme
+    assert "psycopg" not in dependency_names(render("defaults"))
+    postgres = render("web-admin-postgres-celery")
+    assert (
+        "DATABASE_URL=postgresql://app:app@127.0.0.1:5432/app make test"
+        in (postgres / "README.md").read_text()
+    )
+    assert "psycopg" in dependency_names(postgres)
 
 
 # --- validators --------------------------------------------------------------------------------

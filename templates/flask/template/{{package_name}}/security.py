@@ -8,9 +8,10 @@ before any of this runs (``health.LivenessMiddleware``).
 from collections.abc import Iterable
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from flask import Flask, Response, abort, current_app, redirect, request
+from flask import Flask, abort, current_app, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.sansio.utils import host_is_trusted
+from werkzeug.wrappers import Response
 
 EXEMPT_ENDPOINTS = frozenset({"health.ready"})
 
@@ -41,7 +42,8 @@ class TrustedProxyFix:
 def init_app(app: Flask) -> None:
     """Install the proxy middleware and the request/response hooks."""
     if app.config["PROXY_COUNT"] > 0:
-        app.wsgi_app = TrustedProxyFix(
+        # Flask's way of adding WSGI middleware; mypy only sees a method being replaced.
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, app.config["FORWARDED_ALLOW_IPS"], app.config["PROXY_COUNT"]
         )
     app.before_request(check_host_and_scheme)
