@@ -397,11 +397,11 @@ def cpu_seconds(group: int) -> float:
     return total / ticks
 
 
-def bench_http(quick: bool, work: Path, server_url: str) -> list[Row]:
+def bench_http(quick: bool, work: Path, server_url: str, names: list[str]) -> list[Row]:
     rows = []
     env = environment()
     seconds = 3 if quick else 10
-    for skeleton in SKELETONS:
+    for skeleton in (s for s in SKELETONS if s.name in names):
         project = work / f"http-{skeleton.name.replace(' ', '-')}"
         data = [f"--data={k}={v}" for k, v in skeleton.answers.items()]
         run(
@@ -573,6 +573,11 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
+        "--skeletons",
+        default=",".join(s.name for s in SKELETONS),
+        help="for http: comma-separated skeletons (fastapi, django drf, flask api, flask web)",
+    )
+    parser.add_argument(
         "--here",
         action="store_true",
         help="measure the running environment instead of a fresh install of this checkout",
@@ -603,7 +608,9 @@ def main() -> int:
             "render": lambda: bench_render(runs, work),
             "memory": lambda: bench_memory(work),
             "green": lambda: bench_green(1 if args.quick else 5, work),
-            "http": lambda: bench_http(args.quick, work, args.database_url),
+            "http": lambda: bench_http(
+                args.quick, work, args.database_url, args.skeletons.split(",")
+            ),
             "smoke": lambda: bench_smoke(args.quick, work),
         }
         for section in sections:
