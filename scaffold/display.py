@@ -28,14 +28,18 @@ def recommendation(result: Recommendation, matrix: Matrix, *, brief: bool = Fals
 
     console = Console()
     if brief:
-        lines = [r.because for r in result.reasons if r.framework == result.framework][:3]
+        own = [r for r in result.reasons if r.framework == result.framework]
+        # The strongest reasons, then every note (a tie, what the team would have to learn):
+        # a summary must not drop what the choice costs.
+        lines = [r.because for r in own if r.weight][:3] + [r.because for r in own if not r.weight]
+        winner, runner_up = result.scores[result.framework], result.scores[result.runner_up]
         console.print(
-            f"[bold]{result.framework}[/] fits best "
-            f"({result.scores[result.framework]} points; {result.runner_up} "
-            f"{result.scores[result.runner_up]}):"
+            f"[bold]{result.framework}[/] fits best ({_points(winner)}; "
+            f"{result.runner_up} {_points(runner_up)}):",
+            highlight=False,
         )
         for line in lines:
-            console.print(f"  - {line}")
+            console.print(f"  - {line}", markup=False, highlight=False)
         return
     table = Table(title="Recommendation", show_lines=True)
     table.add_column("framework")
@@ -49,6 +53,10 @@ def recommendation(result: Recommendation, matrix: Matrix, *, brief: bool = Fals
         table.add_row(framework, str(result.scores[framework]), why or "-")
     console.print(table)
     console.print(f"Recommended: [bold]{result.framework}[/]   runner-up: {result.runner_up}")
+
+
+def _points(score: int) -> str:
+    return f"{score} point" if abs(score) == 1 else f"{score} points"
 
 
 def preview(rendered: Rendered) -> None:

@@ -497,11 +497,17 @@ def recommend(needs: Needs, matrix: Matrix) -> Recommendation:
             reasons.append(Reason(framework, weight, rule.reason))
 
     known = needs.team if needs.team in matrix.frameworks else None
+    needed = _need_points(needs, matrix)
     ranking = sorted(
         matrix.frameworks,
-        key=lambda name: (-scores[name], name != known, matrix.frameworks.index(name)),
+        key=lambda name: (
+            -scores[name],
+            -needed[name],
+            name != known,
+            matrix.frameworks.index(name),
+        ),
     )
-    reasons += _tie_notes(ranking, scores, known, matrix.frameworks)
+    reasons += _tie_notes(ranking, scores, needed, known, matrix.frameworks)
     if known is not None and known != ranking[0]:
         reasons.append(_learning_note(known, ranking[0], matrix))
     return Recommendation(
@@ -513,8 +519,23 @@ def recommend(needs: Needs, matrix: Matrix) -> Recommendation:
     )
 
 
+def _need_points(needs: Needs, matrix: Matrix) -> dict[str, int]:
+    """What the person's explicit needs (``--need``) alone give each framework: on a tie, what
+    they need weighs more than what the team knows."""
+    points = dict.fromkeys(matrix.frameworks, 0)
+    for word in needs.needs:
+        rule = matrix.rules.get("need", {}).get(word)
+        for framework, weight in rule.weights.items() if rule else ():
+            points[framework] += weight
+    return points
+
+
 def _tie_notes(
-    ranking: list[str], scores: Mapping[str, int], known: str | None, order: tuple[str, ...]
+    ranking: list[str],
+    scores: Mapping[str, int],
+    needed: Mapping[str, int],
+    known: str | None,
+    order: tuple[str, ...],
 ) -> list[Reason]:
     """A note for each of the two reported places (winner, runner-up) that a tie decided."""
     notes = []
@@ -525,11 +546,17 @@ def _tie_notes(
         if len(tied) < 2:
             continue
         role = "the winner" if place == 0 else "the runner-up"
-        why = (
-            "the team already knows it"
-            if framework == known
-            else f"it comes first in the matrix's framework order ({', '.join(order)})"
-        )
+        others = [name for name in tied if name != framework]
+        if any(needed[framework] > needed[name] for name in others):
+            versus = ", ".join(f"{needed[name]:+d} for {name}" for name in others)
+            why = (
+                f"what you need weighs more for it ({needed[framework]:+d} from the needs, "
+                f"{versus}); the team's experience only breaks a tie the needs leave"
+            )
+        elif framework == known:
+            why = "the team already knows it"
+        else:
+            why = f"it comes first in the matrix's framework order ({', '.join(order)})"
         notes.append(
             Reason(
                 framework,

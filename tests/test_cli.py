@@ -467,3 +467,17 @@ def test_errors_name_inputs_as_flags_only_in_the_cli(cli, tmp_path):
     assert "then pass the server's trust setting if" in refused.value.text(words)
     code, _, err = cli("new", "svc", "--template", str(template), "-y")
     assert code == 2 and "read it, then pass --trust if you trust it" in err
+
+
+def test_new_says_what_the_team_would_have_to_learn_and_counts_points_right(cli):
+    code, out, _ = cli(
+        "new", "svc", "--kind", "microservice", "--need", "high-concurrency", "--team", "flask",
+        "--scale", "small", "--dry-run",
+    )  # fmt: skip
+    assert code == 0
+    summary = out.split("(dry run")[0]
+    assert summary.startswith("fastapi fits best (7 points; flask 7 points):")
+    assert "the team knows flask, but fastapi fits the project better" in " ".join(summary.split())
+    from scaffold.display import _points
+
+    assert [_points(n) for n in (1, -1, 0, 2)] == ["1 point", "-1 point", "0 points", "2 points"]

@@ -1050,3 +1050,21 @@ def test_suggestions_are_valid_answers_to_the_built_in_templates(
                     choices = spec["choices"]
                     allowed = list(choices.values()) if isinstance(choices, dict) else choices
                     assert answer in allowed, (framework, question, answer, allowed)
+
+
+def test_what_a_person_needs_beats_what_the_team_knows_on_a_tie(matrix: Matrix) -> None:
+    needs = Needs(kind="microservice", needs={"high-concurrency"}, team="flask", scale="small")
+    result = recommend(needs, matrix)
+    assert result.scores["fastapi"] == result.scores["flask"]  # the tie
+    assert result.framework == "fastapi" and result.runner_up == "flask"
+    [note] = [r for r in result.reasons if r.because.startswith("tie at")]
+    assert "what you need weighs more for it" in note.because
+    learn = [r for r in result.reasons if r.because.startswith("the team knows flask")]
+    assert learn and "they would have to learn" in learn[0].because
+
+
+def test_the_team_still_breaks_a_tie_the_needs_leave(matrix: Matrix) -> None:
+    result = recommend(Needs(kind="microservice", team="flask", scale="small"), matrix)
+    if result.scores["fastapi"] == result.scores["flask"]:
+        assert result.framework == "flask"
+        assert any("the team already knows it" in r.because for r in result.reasons)
