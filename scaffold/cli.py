@@ -194,6 +194,9 @@ def new(
         from . import display
 
         display.recommendation(choice.recommendation, matrix_for(settings), brief=True)
+    else:
+        for note in choice.gaps:  # a need the named framework's skeleton does not cover
+            print(f"Note: {note.because}")
     if choice.routed:
         print(f"Using template {choice.template.name}{choice.routed}")
     rendered = create(

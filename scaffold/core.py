@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import Config, matrix_for
 from .errors import PyframeError
-from .matrix import Needs, Recommendation, check_needs, recommend, suggested_answers
+from .matrix import Needs, Reason, Recommendation, check_needs, gaps, recommend, suggested_answers
 from .names import validate_folder_name, validate_package_name, validate_project_name
 from .render import Rendered, check_destination, preview, render
 from .templates import BUILTIN, Template, at_version, resolve
@@ -37,6 +37,9 @@ class Choice:
     routed: str = ""
     #: Template answers the needs imply (``--need websockets`` -> ``websockets=True``).
     suggested: Mapping[str, Any] = field(default_factory=dict)
+    #: What the chosen skeleton will not have of what was asked for, and what to add (in a
+    #: recommendation these are among its reasons already).
+    gaps: tuple[Reason, ...] = ()
 
 
 def frameworks(settings: Config) -> tuple[str, ...]:
@@ -98,9 +101,9 @@ def choose(
     if framework is None:
         recommendation = recommend(needs, matrix)
         framework = recommendation.framework
-    suggested = (
-        suggested_answers(needs, framework, matrix) if framework in matrix.frameworks else {}
-    )
+    known = framework in matrix.frameworks
+    suggested = suggested_answers(needs, framework, matrix) if known else {}
+    missing = gaps(needs, framework, matrix) if known else ()
     by_framework = settings.routed("use", framework)
     if by_framework is not None:
         name, where = by_framework
@@ -116,6 +119,7 @@ def choose(
         framework=framework,
         recommendation=recommendation,
         suggested=suggested,
+        gaps=missing,
     )
 
 

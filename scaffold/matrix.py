@@ -15,7 +15,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -135,6 +135,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Provision:
+    """What a framework's skeleton gives for one need (``[skeleton.need.<word>]``).
+
+    ``has`` is a file of the project rendered with the answers the need suggests that
+    implements it (``{package}`` stands for the package name), optionally containing
+    ``contains``; ``lacks`` says plainly what the project will not have and what to add.
+    """
+
+    has: str = ""
+    contains: str = ""
+    lacks: str = ""
+
+
+@dataclass(frozen=True)
 class Matrix:
     """A loaded, checked matrix file. Build it with :func:`load_matrix`, not by hand.
 
@@ -156,6 +170,8 @@ class Matrix:
     suggestions: Mapping[str, Mapping[str, Mapping[str, Mapping[str, Answer]]]]
     sources: Mapping[str, str]
     bonus: Rule | None = None
+    #: need -> framework -> what that framework's skeleton gives for it.
+    skeleton: Mapping[str, Mapping[str, Provision]] = field(default_factory=dict)
 
 
 def _cite(sources: Iterable[str]) -> str:
@@ -169,7 +185,16 @@ def _cite(sources: Iterable[str]) -> str:
 
 # --- Loading ---------------------------------------------------------------------------------
 
-_TOP_LEVEL = ("matrix", "sources", "vocabulary", "default", "rules", "learn", "suggest")
+_TOP_LEVEL = (
+    "matrix",
+    "sources",
+    "vocabulary",
+    "default",
+    "rules",
+    "learn",
+    "suggest",
+    "skeleton",
+)
 _REQUIRED = ("matrix", "sources", "vocabulary", "default", "rules")
 _RULE_TEXT_KEYS = ("because", "source")
 _TOML_PLACE = re.compile(
@@ -251,6 +276,7 @@ class _Loader:
             learn=MappingProxyType(self.learn(raw.get("learn", {}))),
             suggestions=MappingProxyType(self.suggestions(raw.get("suggest", {}))),
             sources=MappingProxyType(sources),
+            skeleton=MappingProxyType(self.skeleton(raw.get("skeleton", {}))),
         )
 
     # Each section ------------------------------------------------------------------------
@@ -347,6 +373,28 @@ class _Loader:
                 )
             suggestions[dimension] = MappingProxyType(by_word)
         return suggestions
+
+    def skeleton(self, value: object) -> dict[str, Mapping[str, Provision]]:
+        table = self.table(value, "[skeleton]")
+        self.keys(table, "[skeleton]", allowed=("need",))
+        provisions: dict[str, Mapping[str, Provision]] = {}
+        for word, entry in self.per_word(table, "skeleton").get("need", {}).items():
+            place = f"[skeleton.need.{word}]"
+            by_framework = self.table(entry, place)
+            self.keys(by_framework, place, allowed=self.frameworks)
+            checked: dict[str, Provision] = {}
+            for framework, spec in by_framework.items():
+                where = f"{place} {framework}"
+                given = self.table(spec, where)
+                self.keys(given, where, allowed=("has", "contains", "lacks"))
+                provision = Provision(
+                    **{key: self.text(text, f"{where}.{key}") for key, text in given.items()}
+                )
+                if bool(provision.has) == bool(provision.lacks):
+                    self.fail(where, "expected either has (a file) or lacks (what to add)")
+                checked[framework] = provision
+            provisions[word] = MappingProxyType(checked)
+        return provisions
 
     # Shared checks -------------------------------------------------------------------------
 
@@ -510,6 +558,7 @@ def recommend(needs: Needs, matrix: Matrix) -> Recommendation:
     reasons += _tie_notes(ranking, scores, needed, known, matrix.frameworks)
     if known is not None and known != ranking[0]:
         reasons.append(_learning_note(known, ranking[0], matrix))
+    reasons += gaps(needs, ranking[0], matrix)
     return Recommendation(
         framework=ranking[0],
         runner_up=ranking[1],
@@ -573,6 +622,23 @@ def _learning_note(known: str, winner: str, matrix: Matrix) -> Reason:
     what = matrix.learn.get(winner)
     cost = f": they would have to learn {what}" if what else ""
     return Reason(winner, 0, f"the team knows {known}, but {winner} fits the project better{cost}")
+
+
+def gaps(needs: Needs, framework: str, matrix: Matrix) -> tuple[Reason, ...]:
+    """What ``framework``'s skeleton will not have of what the person needs, and what to add:
+    a recommendation never sells what the project lacks."""
+    notes = []
+    for dimension, word in _answers_in_order(needs, matrix):
+        provision = matrix.skeleton.get(word, {}).get(framework) if dimension == "need" else None
+        if provision is not None and provision.lacks:
+            notes.append(
+                Reason(
+                    framework,
+                    0,
+                    f"you need {word}, but the {framework} skeleton has {provision.lacks}",
+                )
+            )
+    return tuple(notes)
 
 
 # --- Template answers the needs imply --------------------------------------------------------
