@@ -44,15 +44,28 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+#: The built-in matrix's words, shown by --help (a test checks them against matrix.toml; an
+#: organisation's matrix may declare others, which the interview and errors then list).
+KINDS = (
+    "api, web-app, cms, ecommerce, microservice, ml-serving, realtime, prototype, "
+    "internal-tool, learning, enterprise"
+)
+NEEDS = (
+    "admin, auth, orm, async, websockets, api-docs, type-safety, high-concurrency, "
+    "background-jobs, compliance, flexibility, fast-delivery, templates"
+)
+TEAMS = "django, fastapi, flask, new"
+SCALES = "small, medium, large"
+
 KindOpt = Annotated[
-    str | None, typer.Option("--kind", help="What you are building, e.g. api, web-app, cms.")
+    str | None, typer.Option("--kind", metavar="KIND", help=f"What you are building: {KINDS}.")
 ]
 NeedOpt = Annotated[
     list[str] | None,
-    typer.Option("--need", help="A requirement, e.g. admin, async, websockets (repeatable)."),
+    typer.Option("--need", metavar="NEED", help=f"What it needs (repeatable): {NEEDS}."),
 ]
 TeamOpt = Annotated[
-    str | None, typer.Option("--team", help="What the team knows: django, fastapi, flask, new.")
+    str | None, typer.Option("--team", metavar="TEAM", help=f"What the team knows: {TEAMS}.")
 ]
 TrustOpt = Annotated[
     bool,
@@ -64,11 +77,12 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option(
         "--config",
+        metavar="FILE",
         help="Configuration file (default: ./pyframe.toml, then the user's config folder).",
     ),
 ]
 ScaleOpt = Annotated[
-    str | None, typer.Option("--scale", help="How large it will grow: small, medium, large.")
+    str | None, typer.Option("--scale", metavar="SCALE", help=f"How large it will grow: {SCALES}.")
 ]
 
 
@@ -123,10 +137,14 @@ def recommend(
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="Project name, e.g. my-service.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Project name, e.g. my-service.")],
     framework: Annotated[
         str | None,
-        typer.Option("--framework", help="django, fastapi or flask (skips the recommendation)."),
+        typer.Option(
+            "--framework",
+            metavar="FRAMEWORK",
+            help="django, fastapi or flask: skips the recommendation.",
+        ),
     ] = None,
     kind: KindOpt = None,
     need: NeedOpt = None,
@@ -134,11 +152,18 @@ def new(
     scale: ScaleOpt = None,
     data: Annotated[
         list[str] | None,
-        typer.Option("--data", "-d", help="Answer a template question: KEY=VALUE (repeatable)."),
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="KEY=VALUE",
+            help="Answer a template question: KEY=VALUE (repeatable).",
+        ),
     ] = None,
     answers_file: Annotated[
         Path | None,
-        typer.Option("--answers-file", help="YAML file of answers (as Copier's data file)."),
+        typer.Option(
+            "--answers-file", metavar="FILE", help="YAML file of answers (as Copier's data file)."
+        ),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", "-y", help="Take every default; ask nothing.")
@@ -149,13 +174,17 @@ def new(
     ] = False,
     template: Annotated[
         str | None,
-        typer.Option("--template", help="Any Copier template: a local path or a git URL."),
+        typer.Option(
+            "--template", metavar="SRC", help="Any Copier template: a local path or a git URL."
+        ),
     ] = None,
     vcs_ref: Annotated[
-        str | None, typer.Option("--vcs-ref", help="Git tag, branch or commit of --template.")
+        str | None,
+        typer.Option("--vcs-ref", metavar="REF", help="Git tag, branch or commit of --template."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Project folder (default: ./NAME).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="DIR", help="Project folder (default: ./NAME)."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the files and answers; write nothing.")
@@ -223,11 +252,16 @@ def new(
 @app.command()
 def update(
     path: Annotated[
-        Path, typer.Argument(help="The project to update (default: the current folder).")
+        Path,
+        typer.Argument(metavar="PATH", help="The project to update (default: the current folder)."),
     ] = Path("."),
     vcs_ref: Annotated[
         str | None,
-        typer.Option("--vcs-ref", help="Update to this template version instead of the newest."),
+        typer.Option(
+            "--vcs-ref",
+            metavar="REF",
+            help="Update to this template version instead of the newest.",
+        ),
     ] = None,
     pretend: Annotated[
         bool, typer.Option("--pretend", help="Show what would change; write nothing.")
@@ -246,12 +280,18 @@ def update(
     ] = ConflictStyle.inline,
     data: Annotated[
         list[str] | None,
-        typer.Option("--data", "-d", help="Answer a new question: KEY=VALUE (repeatable)."),
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="KEY=VALUE",
+            help="Answer a new question: KEY=VALUE (repeatable).",
+        ),
     ] = None,
     answers_file: Annotated[
         str | None,
         typer.Option(
             "--answers-file",
+            metavar="FILE",
             help="Update only the template recorded in this answers file (relative to PATH).",
         ),
     ] = None,
@@ -289,17 +329,29 @@ def update(
 @app.command()
 def add(
     source: Annotated[
-        str, typer.Argument(help="The layer: a registered name, a local path or a git URL.")
+        str,
+        typer.Argument(
+            metavar="SRC", help="The layer: a registered name, a local path or a git URL."
+        ),
     ],
     path: Annotated[
-        Path, typer.Argument(help="The project to add it to (default: the current folder).")
+        Path,
+        typer.Argument(
+            metavar="PATH", help="The project to add it to (default: the current folder)."
+        ),
     ] = Path("."),
     data: Annotated[
         list[str] | None,
-        typer.Option("--data", "-d", help="Answer a template question: KEY=VALUE (repeatable)."),
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="KEY=VALUE",
+            help="Answer a template question: KEY=VALUE (repeatable).",
+        ),
     ] = None,
     vcs_ref: Annotated[
-        str | None, typer.Option("--vcs-ref", help="Git tag, branch or commit of the layer.")
+        str | None,
+        typer.Option("--vcs-ref", metavar="REF", help="Git tag, branch or commit of the layer."),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", "-y", help="Take every default; ask nothing.")
@@ -395,7 +447,9 @@ def smoke(
     sources: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Templates: built-in names, local paths or git URLs.", show_default=False
+            metavar="TEMPLATE",
+            help="Templates: built-in names, local paths or git URLs.",
+            show_default=False,
         ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Every built-in template.")] = False,
@@ -404,28 +458,37 @@ def smoke(
     ] = MatrixMode.pairwise,
     data: Annotated[
         list[str] | None,
-        typer.Option("--data", "-d", help="Pin an answer for every variant: KEY=VALUE."),
+        typer.Option(
+            "--data", "-d", metavar="KEY=VALUE", help="Pin an answer for every variant: KEY=VALUE."
+        ),
     ] = None,
     vcs_ref: Annotated[
         str | None,
-        typer.Option("--vcs-ref", help="Git tag, branch or commit of the templates to smoke."),
+        typer.Option(
+            "--vcs-ref", metavar="REF", help="Git tag, branch or commit of the templates to smoke."
+        ),
     ] = None,
     trust: TrustOpt = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Variants at once (default: cores).")
+        int | None,
+        typer.Option("--jobs", "-j", metavar="N", min=1, help="Variants at once (default: cores)."),
     ] = None,
     keep: Annotated[
         bool, typer.Option("--keep", help="Keep the rendered projects for inspection.")
     ] = False,
     junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write JUnit XML to this file.")
+        Path | None, typer.Option("--junit", metavar="FILE", help="Write JUnit XML to this file.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
     database_url: Annotated[
         list[str] | None,
-        typer.Option("--database-url", help="A PostgreSQL or MySQL server URL (repeatable)."),
+        typer.Option(
+            "--database-url", metavar="URL", help="A PostgreSQL or MySQL server URL (repeatable)."
+        ),
     ] = None,
-    redis_url: Annotated[str | None, typer.Option("--redis-url", help="Redis URL.")] = None,
+    redis_url: Annotated[
+        str | None, typer.Option("--redis-url", metavar="URL", help="Redis URL.")
+    ] = None,
     require_services: Annotated[
         bool,
         typer.Option(
@@ -441,11 +504,15 @@ def smoke(
     ] = False,
     variant: Annotated[
         list[str] | None,
-        typer.Option("--variant", help="Run only this variant id (repeatable; see --list)."),
+        typer.Option(
+            "--variant", metavar="ID", help="Run only this variant id (repeatable; see --list)."
+        ),
     ] = None,
     shard: Annotated[
         str | None,
-        typer.Option("--shard", help="Run shard I of N (I/N): every N-th variant of the plan."),
+        typer.Option(
+            "--shard", metavar="I/N", help="Run shard I of N (I/N): every N-th variant of the plan."
+        ),
     ] = None,
     list_only: Annotated[
         bool,
@@ -526,9 +593,12 @@ def _report_smoke(report: Report, *, junit: Path | None, as_json: bool, keep: bo
 
 @app.command("junit-merge")
 def junit_merge(
-    output: Annotated[Path, typer.Argument(help="The joined JUnit file to write.")],
+    output: Annotated[
+        Path, typer.Argument(metavar="OUTPUT", help="The joined JUnit file to write.")
+    ],
     inputs: Annotated[
-        list[Path], typer.Argument(help="The shards' JUnit files (from smoke --junit).")
+        list[Path],
+        typer.Argument(metavar="JUNIT", help="The shards' JUnit files (from smoke --junit)."),
     ],
 ) -> None:
     """Join the JUnit files of smoke shards into one; exit 1 if any test case failed."""
@@ -549,8 +619,10 @@ def junit_merge(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", metavar="HOST", help="Address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on.")] = 8000,
     trust: Annotated[
         bool,
         typer.Option("--trust", help="Render registered templates that run tasks or migrations."),
@@ -597,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import EXIT_BUG, EXIT_INTERRUPTED, EXIT_USER, NOTHING_CHANGED, describe_os_error
 
     try:
-        result = app(args=argv, prog_name="pyframe", standalone_mode=False)
+        result = _command().main(args=argv, prog_name="pyframe", standalone_mode=False)
     except PyframeError as exc:
         prefix = "pyframe: " if exc.exit_code == EXIT_INTERRUPTED else "pyframe: error: "
         print(f"{prefix}{exc.text(FLAGS)}", file=sys.stderr)
@@ -627,6 +699,20 @@ def main(argv: list[str] | None = None) -> int:
     if result == EXIT_INTERRUPTED:  # typer turns Ctrl-C inside a command into 130
         print(f"pyframe: {NOTHING_CHANGED}", file=sys.stderr)
     return result if isinstance(result, int) else 0
+
+
+def _command() -> typer.core.TyperGroup:
+    """The click command typer builds, with arguments shown by name only in --help (typer
+    would add Python type names such as ``<str>``, which mean nothing to a person)."""
+    command = typer.main.get_command(app)
+    stack = [command]
+    while stack:
+        current = stack.pop()
+        for param in current.params:
+            if isinstance(param, typer.core.TyperArgument):
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+        stack += list(getattr(current, "commands", {}).values())
+    return command  # type: ignore[return-value]
 
 
 def _log_crash(argv: list[str] | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -481,3 +482,24 @@ def test_new_says_what_the_team_would_have_to_learn_and_counts_points_right(cli)
     from scaffold.display import _points
 
     assert [_points(n) for n in (1, -1, 0, 2)] == ["1 point", "-1 point", "0 points", "2 points"]
+
+
+@pytest.mark.parametrize("command", ["new", "recommend", "update", "add", "smoke", "templates"])
+def test_help_shows_words_and_metavars_not_python_types(cli, command):
+    code, out, _ = cli(command, "--help")
+    assert code == 0
+    assert not re.search(r"<(str|int|path|list\[str\]|bool)>|list\[", out), out
+
+
+def test_help_lists_the_matrixs_words():
+    from scaffold import cli as module
+    from scaffold.matrix import load_matrix
+
+    vocabulary = load_matrix().vocabulary
+    for dimension, words in (
+        ("kind", module.KINDS),
+        ("need", module.NEEDS),
+        ("team", module.TEAMS),
+        ("scale", module.SCALES),
+    ):
+        assert words.split(", ") == list(vocabulary[dimension]), dimension
