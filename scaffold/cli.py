@@ -200,7 +200,7 @@ def new(
     from .answers import load_answers_file, parse_data
     from .config import load_config, matrix_for
     from .core import check_early, choose, create
-    from .interview import ask_needs, can_prompt
+    from .interview import ask_needs, ask_template, can_prompt
     from .matrix import Needs
 
     settings = load_config(config)
@@ -240,6 +240,7 @@ def new(
         trust=trust,
         vcs_ref=vcs_ref,
         dry_run=dry_run,
+        ask=ask_template,
     )
     from . import display
 

@@ -10,7 +10,7 @@ results in a page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,10 @@ from .matrix import Needs, Reason, Recommendation, check_needs, gaps, recommend,
 from .names import validate_folder_name, validate_package_name, validate_project_name
 from .render import Rendered, check_destination, preview, render
 from .templates import BUILTIN, Template, at_version, resolve
+
+#: A front end's prompts for a template's questions: (template, answers so far, defaults) ->
+#: every answer.
+Ask = Callable[[Template, Mapping[str, Any], Mapping[str, Any]], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -136,12 +140,15 @@ def create(
     trust: bool = False,
     vcs_ref: str | None = None,
     dry_run: bool = False,
+    ask: Ask | None = None,
 ) -> Rendered:
     """Render the chosen template as project ``name`` into ``output`` (default ``./name``).
 
     Answers, strongest first: ``data``, ``answers_file``, the name, the needs' suggestions, the
     organisation's defaults, the template's own (``answers.gather``). ``dry_run`` renders into a
-    throw-away folder and runs no task.
+    throw-away folder and runs no task. When ``interactive``, ``ask`` (the front end's prompts)
+    is given the template, the answers so far and the defaults, and returns every answer;
+    without it Copier asks in its own way.
     """
     from .answers import gather
 
@@ -162,8 +169,11 @@ def create(
             suggested=choice.suggested,
             organisation=settings.defaults,
         )
+        data = answers.data
+        if interactive and ask is not None and chosen.questions:
+            data, interactive = ask(chosen, answers.data, answers.defaults), False
         common: dict[str, Any] = {
-            "data": answers.data,
+            "data": data,
             "user_defaults": answers.defaults,
             "interactive": interactive,
             "trust": trust,

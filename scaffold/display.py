@@ -23,36 +23,74 @@ if TYPE_CHECKING:
 
 
 def recommendation(result: Recommendation, matrix: Matrix, *, brief: bool = False) -> None:
+    import shutil
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    if brief:
+        own = [r for r in result.reasons if r.framework == result.framework]
+        # The strongest reasons, then every note (a tie, what the team would have to learn,
+        # what the skeleton lacks): a summary must not drop what the choice costs.
+        shown = [r for r in own if r.weight][:3] + [r for r in own if not r.weight]
+        winner, runner_up = result.scores[result.framework], result.scores[result.runner_up]
+        print(
+            f"{result.framework} fits best ({_points(winner)}; "
+            f"{result.runner_up} {_points(runner_up)}):"
+        )
+        for reason in shown:
+            print("\n".join(wrap_reason(reason.because, width - 1, "  - ", "    ")))
+        return
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    if brief:
-        own = [r for r in result.reasons if r.framework == result.framework]
-        # The strongest reasons, then every note (a tie, what the team would have to learn):
-        # a summary must not drop what the choice costs.
-        lines = [r.because for r in own if r.weight][:3] + [r.because for r in own if not r.weight]
-        winner, runner_up = result.scores[result.framework], result.scores[result.runner_up]
-        console.print(
-            f"[bold]{result.framework}[/] fits best ({_points(winner)}; "
-            f"{result.runner_up} {_points(runner_up)}):",
-            highlight=False,
-        )
-        for line in lines:
-            console.print(f"  - {line}", markup=False, highlight=False)
-        return
     table = Table(title="Recommendation", show_lines=True)
     table.add_column("framework")
     table.add_column("score", justify="right")
-    table.add_column("what moved the score")
+    column = max(30, console.width - 30)
+    table.add_column("what moved the score", no_wrap=True, max_width=column)
     ranked = sorted(matrix.frameworks, key=lambda f: -result.scores[f])
     for framework in ranked:
         why = "\n".join(
-            f"{r.weight:+d}  {r.because}" for r in result.reasons if r.framework == framework
+            line
+            for r in result.reasons
+            if r.framework == framework
+            for line in wrap_reason(r.because, column, f"{r.weight:+d}  ", "    ")
         )
         table.add_row(framework, str(result.scores[framework]), why or "-")
-    console.print(table)
-    console.print(f"Recommended: [bold]{result.framework}[/]   runner-up: {result.runner_up}")
+    console.print(table, markup=False, highlight=False)
+    console.print(f"Recommended: {result.framework}   runner-up: {result.runner_up}")
+
+
+def wrap_reason(text: str, width: int, first: str, rest: str) -> list[str]:
+    """A reason wrapped to ``width``; its citation ``(Label: section; ...)`` breaks only
+    between sources, never inside one, so each source stays one readable piece."""
+    import textwrap
+
+    said, cited = _split_citation(text)
+    lines = textwrap.wrap(said, width, initial_indent=first, subsequent_indent=rest) or [first]
+    if not cited:
+        return lines
+    sources = cited.split("; ")
+    pieces = [f"({sources[0]}", *sources[1:]]
+    pieces[-1] += ")"
+    line = lines.pop()
+    for number, piece in enumerate(pieces):
+        separator = " " if number == 0 else "; "
+        if len(line) + len(separator) + len(piece) <= width:
+            line += separator + piece
+        else:
+            lines.append(line + ("" if number == 0 else ";"))
+            line = rest + piece
+    return [*lines, line]
+
+
+def _split_citation(text: str) -> tuple[str, str]:
+    """``"reason (A: x; B: y)"`` -> ``("reason", "A: x; B: y")``; no citation -> ``(text, "")``."""
+    if text.endswith(")") and " (" in text:
+        said, cited = text[:-1].rsplit(" (", 1)
+        if ":" in cited:
+            return said, cited
+    return text, ""
 
 
 def _points(score: int) -> str:

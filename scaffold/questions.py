@@ -107,6 +107,16 @@ class Evaluator:
                 errors[question.name] = message
         return Checked(answers=answers, shown=tuple(shown), errors=errors)
 
+    def default(self, question: Question, context: Mapping[str, Any]) -> Any:
+        """``question``'s default given the answers so far (None when it has none)."""
+        return self._default(question, context) if question.has_default else None
+
+    def refusal(self, question: Question, value: Any, context: Mapping[str, Any]) -> str:
+        """The template's message refusing ``value`` for ``question`` ("" when accepted)."""
+        return _not_a_choice(question, value) or self._refusal(
+            question, value, {**context, question.name: value}
+        )
+
     def shown(self, question: Question, context: Mapping[str, Any]) -> bool:
         """Whether ``when:`` asks ``question`` given the answers so far."""
         return _truthy(self._render(question.when, context))
