@@ -35,10 +35,16 @@ def _shards() -> list[object]:
 
 
 @pytest.mark.parametrize(("name", "index", "total"), _shards())
-def test_every_pairwise_variant_builds_tests_and_boots(name, index, total):
+def test_every_pairwise_variant_builds_tests_and_boots(name, index, total, tmp_path_factory):
     required = os.environ.get("PYFRAME_REQUIRE_SERVICES") == "1"
     variants = select(plan(resolve(name), "pairwise").variants, shard=(index, total))
-    report = smoke(variants, Options(jobs=1, services=Services.from_urls(), require_services=required))
+    # One mypy cache for every shard of the session (the xdist workers' temp folders share a
+    # parent), as one `pyframe smoke --all` run shares it between its variants.
+    cache = tmp_path_factory.getbasetemp().parent / "smoke-mypy-cache"
+    options = Options(
+        jobs=1, services=Services.from_urls(), require_services=required, mypy_cache=cache
+    )
+    report = smoke(variants, options)
     problems = [
         f"{r.variant.id} [{r.variant.describe()}] failed at {s.name}: {s.message}\n"
         + (s.log.read_text(errors="replace")[-3000:] if s.log and s.log.exists() else "")
