@@ -79,17 +79,8 @@ def render(
     placed = False
     try:
         with scratch_dir(destination.parent, f".{destination.name}.", ".pyframe-tmp") as scratch:
-            copied = copier_adapter.copy(
-                template.source,
-                scratch,
-                label=repr(template.name),
-                data=data,
-                user_defaults=user_defaults,
-                interactive=interactive,
-                unsafe=trust or template.builtin,
-                vcs_ref=vcs_ref,
-                answers_file=answers_file,
-            )
+            copied = _copy(template, scratch, data, user_defaults, interactive, trust, vcs_ref,
+                           answers_file)  # fmt: skip
             if copied.has_tasks and not (trust or template.builtin):
                 raise copier_adapter.untrusted(repr(template.name))
             if layer:
@@ -236,19 +227,35 @@ def preview(
     Tasks are not run: a dry run must not have side effects.
     """
     with scratch_dir(Path(tempfile.gettempdir()), "pyframe-preview-") as scratch:
-        copied = copier_adapter.copy(
-            template.source,
-            scratch,
-            label=repr(template.name),
-            data=data,
-            user_defaults=user_defaults,
-            interactive=interactive,
-            unsafe=trust or template.builtin,
-            vcs_ref=vcs_ref,
-        )
+        copied = _copy(template, scratch, data, user_defaults, interactive, trust, vcs_ref)
         return Rendered(
             destination=scratch, answers=_public_answers(copied), files=relative_files(scratch)
         )
+
+
+def _copy(
+    template: Template,
+    target: Path,
+    data: Mapping[str, Any],
+    user_defaults: Mapping[str, Any] | None,
+    interactive: bool,
+    trust: bool,
+    vcs_ref: str | None,
+    answers_file: str | None = None,
+) -> Copied:
+    """Copier's render of ``template`` into ``target`` (a folder of ours), tasks not run; a
+    built-in template is pyframe's own and always trusted."""
+    return copier_adapter.copy(
+        template.source,
+        target,
+        label=repr(template.name),
+        data=data,
+        user_defaults=user_defaults,
+        interactive=interactive,
+        unsafe=trust or template.builtin,
+        vcs_ref=vcs_ref,
+        answers_file=answers_file,
+    )
 
 
 def check_destination(destination: Path, force: bool) -> bool:
