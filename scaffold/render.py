@@ -79,8 +79,9 @@ def render(
     placed = False
     try:
         with scratch_dir(destination.parent, f".{destination.name}.", ".pyframe-tmp") as scratch:
-            copied = _copy(template, scratch, data, user_defaults, interactive, trust, vcs_ref,
-                           answers_file)  # fmt: skip
+            copied = _copy(
+                template, scratch, data, user_defaults, interactive, trust, vcs_ref, answers_file
+            )
             if copied.has_tasks and not (trust or template.builtin):
                 raise copier_adapter.untrusted(repr(template.name))
             if layer:
