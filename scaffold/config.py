@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +64,7 @@ from typing import Any, Literal, NoReturn
 
 import platformdirs
 
+from . import tomlfile
 from .errors import PyframeError
 from .matrix import Matrix, Rule, load_matrix
 from .templates import BUILTIN, BUILTIN_PREFIX, is_remote
@@ -87,8 +87,6 @@ _TEMPLATE_KEYS = ("source", "vcs_ref", "description")
 _BUILTIN_KEYS = ("vcs_ref", "description")
 _MATRIX_KEYS = ("file", "bonus", "kind", "use")
 _TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
-_TOML_PLACE = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
-
 # A TOML key path as the line scan sees it: ("templates", "acme-api", "source").
 KeyPath = tuple[str, ...]
 
@@ -241,36 +239,8 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
     path = find_config(explicit, cwd)
     if path is None:
         return Config()
-    text = _read(path)
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PyframeError(_syntax_error(path, exc)) from None
+    raw, text = tomlfile.load(path, "the configuration file")
     return _Reader(path, text).config(raw)
-
-
-def _read(path: Path) -> str:
-    """The file's text, or a one-line error naming the file (and the line of a bad byte)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc
-        raise PyframeError(f"{path}: cannot read the configuration file: {reason}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PyframeError(
-            f"{path}:{line}: not UTF-8 text; a pyframe configuration file is TOML"
-        ) from None
-
-
-def _syntax_error(path: Path, exc: tomllib.TOMLDecodeError) -> str:
-    """tomllib's ``"<message> (at line N, column M)"`` as ``"<file>:N: invalid TOML: ..."``."""
-    found = _TOML_PLACE.match(str(exc))
-    if found is None:  # e.g. "(at end of document)": no line to give
-        return f"{path}: invalid TOML: {exc}"
-    return f"{path}:{found['line']}: invalid TOML: {found['message']} (column {found['column']})"
 
 
 # --- Finding lines ---------------------------------------------------------------------------

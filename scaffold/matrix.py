@@ -13,7 +13,6 @@ the same recommendation, with the same reasons in the same order.
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn, TypeAlias
 
+from . import tomlfile
 from .errors import PyframeError
 
 __all__ = [
@@ -197,9 +197,6 @@ _TOP_LEVEL = (
 )
 _REQUIRED = ("matrix", "sources", "vocabulary", "default", "rules")
 _RULE_TEXT_KEYS = ("because", "source")
-_TOML_PLACE = re.compile(
-    r"^(?P<message>.*) \(at (?P<place>line \d+, column \d+|end of document)\)$"
-)
 
 
 def load_matrix(path: Path | None = None) -> Matrix:
@@ -225,24 +222,10 @@ def _load_matrix(path: Path | None) -> Matrix:
     if path is None:
         resource = resources.files("scaffold").joinpath("matrix.toml")
         name = str(resource)
-        data = resource.read_bytes()
+        raw, _ = tomlfile.load(name, "a matrix file", resource.read_bytes())
     else:
         name = str(path)
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            reason = exc.strerror or exc
-            raise PyframeError(f"{name}: cannot read the matrix file: {reason}") from None
-    try:
-        raw = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise PyframeError(f"{name}: not UTF-8 text; a matrix file is TOML") from None
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_PLACE.match(str(exc))
-        if found is None:
-            raise PyframeError(f"{name}: invalid TOML: {exc}") from None
-        message, place = found["message"], found["place"]
-        raise PyframeError(f"{name}: {place}: invalid TOML: {message}") from None
+        raw, _ = tomlfile.load(path, "the matrix file")
     return _Loader(name).matrix(raw)
 
 

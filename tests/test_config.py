@@ -496,7 +496,7 @@ def test_a_toml_syntax_error_gives_its_line(tmp_path: Path) -> None:
 def test_a_file_that_is_not_utf8_gives_the_line_of_the_bad_byte(tmp_path: Path) -> None:
     path = tmp_path / "pyframe.toml"
     path.write_bytes('[defaults]\nci = "none"\nauthor_name = "Caf\xe9"\n'.encode("latin-1"))
-    assert error_of(path) == f"{path}:3: not UTF-8 text; a pyframe configuration file is TOML"
+    assert error_of(path) == f"{path}:3: not UTF-8 text; the configuration file is TOML"
 
 
 def test_an_unreadable_config_names_the_file(tmp_path: Path) -> None:
