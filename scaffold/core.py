@@ -19,7 +19,7 @@ from .config import Config, matrix_for
 from .errors import PyframeError
 from .matrix import Needs, Reason, Recommendation, check_needs, gaps, recommend, suggested_answers
 from .names import validate_folder_name, validate_package_name, validate_project_name
-from .render import Rendered, check_destination, preview, render
+from .render import Rendered, check_destination, check_trusted, preview, render
 from .templates import BUILTIN, Template, at_version, resolve
 
 #: A front end's prompts for a template's questions: (template, answers so far, defaults) ->
@@ -170,6 +170,7 @@ def create(
             organisation=settings.defaults,
         )
         data = answers.data
+        check_trusted(chosen, trust)  # before any question: asking evaluates its Jinja
         if interactive and ask is not None and chosen.questions:
             data, interactive = ask(chosen, answers.data, answers.defaults), False
         common: dict[str, Any] = {

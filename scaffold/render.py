@@ -188,6 +188,13 @@ def add_layer(
     )
 
 
+def check_trusted(template: Template, trust: bool) -> None:
+    """Refuse, before anything is asked or rendered, a template that would run its own code
+    (tasks, migrations, Jinja extensions) unless it is trusted; built-in templates are."""
+    if template.runs_code and not (trust or template.builtin):
+        raise copier_adapter.untrusted(repr(template.name))
+
+
 def layer_answers_file(name: str) -> str:
     """``.copier-answers.<name>.yml`` for a layer called ``name`` (made safe as a file name).
 

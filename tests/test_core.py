@@ -117,3 +117,16 @@ def test_create_renders_with_the_answers_in_their_order(tmp_path):
     assert answers["ci"] == "none"  # data beats the organisation
     assert answers["description"] == "From a file"
     assert answers["package_name"] == "svc"
+
+
+def test_an_untrusted_template_is_refused_before_any_question(tmp_path):
+    from . import wild
+
+    settings = configure(tmp_path, "")
+    library = wild.library(tmp_path / "library")  # Jinja extensions: its code would run
+    choice = choose(Needs(), settings, template=str(library))
+    asked = []
+    with pytest.raises(PyframeError, match="pass trust if you trust it"):
+        create(choice, "lib", settings, output=tmp_path / "lib", interactive=True,
+               ask=lambda *given: asked.append(given) or {})  # fmt: skip
+    assert asked == [] and not (tmp_path / "lib").exists()
