@@ -14,6 +14,7 @@ screenshots as ``DIR/<framework>-<page>-<width>.png`` (the README's come from on
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import pytest
 
 from . import test_web_browser
 from .templates.support import BIN, TEMPLATES
+from .test_web_browser import wait
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTHS = (375, 1280)
@@ -210,23 +212,24 @@ def test_pages_read_well_at_phone_and_desktop_width(browser, axe, site_url, requ
     # A sign-up whose passwords differ: the error follows the field and describes it.
     browser.get(site_url + site.signup)
     first, second = site.password_fields
+    error_id = f"{find(By.NAME, second).get_attribute('id')}_error"
     fill({"email": EMAIL, first: PASSWORD, second: PASSWORD + "!"})
+    error = wait(browser, lambda: find(By.ID, error_id), "the sign-up page with its error")
+    assert error.is_displayed() and error.text, "the error is shown"
     repeat = find(By.NAME, second)
     assert repeat.get_attribute("aria-invalid") == "true"
-    error_id = f"{repeat.get_attribute('id')}_error"
     assert error_id in (repeat.get_attribute("aria-describedby") or "").split()
-    error = find(By.ID, error_id)
-    assert error.is_displayed() and error.text, "the error is shown"
     assert error.value_of_css_property("color") != repeat.value_of_css_property("color")
     check("signup")
 
     fill({"email": EMAIL, first: PASSWORD, second: PASSWORD})
-    nav = find(By.CSS_SELECTOR, "header nav").text
-    assert f"Signed in as {EMAIL}" in nav and "Log out" in nav, nav
+    wait(browser, lambda: "Log out" in find(By.CSS_SELECTOR, "header nav").text, "signed in")
+    assert f"Signed in as {EMAIL}" in find(By.CSS_SELECTOR, "header nav").text
 
     browser.get(site_url + site.item_form)
     check("item-form")
     fill({"title": "Buy oat milk", "description": "Two cartons,\nunsweetened."})
+    wait(browser, lambda: find(By.TAG_NAME, "h1").text == "Buy oat milk", "the new item's page")
     browser.get(site_url + site.items)
     assert "Buy oat milk" in find(By.TAG_NAME, "main").text
     check("items")
@@ -243,3 +246,16 @@ def test_both_skeletons_ship_the_same_stylesheet():
     django = TEMPLATES / "django/template/{{package_name}}/static/style.css"
     flask = TEMPLATES / "flask/template/{{package_name}}/{% if flavour == 'web' %}static{% endif %}"
     assert django.read_bytes() == (flask / "style.css").read_bytes()
+
+
+@pytest.mark.fast
+def test_django_pages_render_their_forms_through_the_shared_markup():
+    """``{{ form }}`` would bring back Django's default markup (help before errors, ``:``)."""
+    pages = TEMPLATES / "django/template/{{package_name}}/templates"
+    with_forms = [p for p in pages.rglob("*.html") if "{% csrf_token %}" in p.read_text()]
+    assert len(with_forms) >= 6
+    for page in with_forms:
+        text = page.read_text()
+        assert not re.search(r"\{\{ *form(\.as_\w+)? *\}\}", text), page.name
+        if "_form.html" not in text:  # a form without fields: log out, delete
+            assert "form." not in text and "{{ form" not in text, page.name
