@@ -157,6 +157,12 @@ def _check_page(browser: Any, axe: str, framework: str, page: str, shots: Path) 
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{where} scrolls sideways by {overflow}px"
+        dangling = browser.execute_script(
+            "return [...document.querySelectorAll('[aria-describedby]')].flatMap("
+            "e => e.getAttribute('aria-describedby').split(' ')).filter("
+            "id => !document.getElementById(id))"
+        )
+        assert not dangling, f"{where}: aria-describedby names missing ids {dangling}"
         violations = browser.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "axe.run(document, {resultTypes: ['violations']})"
