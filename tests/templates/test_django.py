@@ -639,6 +639,8 @@ def test_websockets_imply_the_asgi_server(render):
     conf = (project / "gunicorn.conf.py").read_text()
     assert 'wsgi_app = "config.asgi:application"' in conf
     assert 'if not os.environ.get("REDIS_URL"):\n    from gunicorn.arbiter import Arbiter' in conf
+    assert '"ws_max_size": int(env("WS_MAX_MESSAGE_BYTES", 4096))' in conf
+    assert conf.rindex("worker_class = WebSocketWorker") > conf.index("worker_class = ")
     assert "$(BIN)/uvicorn config.asgi:application --reload" in (project / "Makefile").read_text()
 
 
