@@ -285,6 +285,8 @@ CASES = [
         "api",
         id="django-mysql-asgi",
     ),
+    # asgi is not given: plain Copier too makes it follow the websockets answer.
+    pytest.param("django", {"websockets": "true"}, "cli", id="django-websockets-cli"),
     pytest.param("fastapi", {}, "api", id="fastapi-defaults"),
     pytest.param(
         "fastapi",

@@ -19,6 +19,14 @@ from .support import HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
 TEMPLATE = TEMPLATES / "django"
 
 CELERY_FILES = ("config/celery.py", "demo/items/tasks.py", "tests/test_tasks.py")
+WEBSOCKETS_FILES = (
+    "config/settings/channels.py",
+    "demo/routing.py",
+    "demo/items/apps.py",
+    "demo/items/consumers.py",
+    "demo/items/events.py",
+    "tests/test_ws.py",
+)
 API_FILES = ("demo/api_urls.py", "demo/items/api.py", "demo/users/api.py", "tests/test_api.py")
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 
@@ -49,6 +57,15 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "background_jobs": "celery",
         "asgi": True,
         "docker": False,
+    },
+    # asgi is not given: it follows the websockets answer.
+    "websockets": {"websockets": True},
+    "postgres-drf-celery-websockets-gitlab": {
+        "database": "postgresql",
+        "api": "drf",
+        "background_jobs": "celery",
+        "websockets": True,
+        "ci": "gitlab",
     },
 }
 
@@ -584,6 +601,116 @@ def test_a_sqlite_readme_does_not_promise_another_database(render):
     assert "DATABASE_URL=postgresql://" not in readme
     assert "DATABASE_URL=mysql://" not in readme
     assert "make services" not in readme
+
+
+# --- WebSockets (Django Channels) -----------------------------------------------------------
+
+
+def test_websockets_add_channels_the_consumer_its_routing_and_tests(render):
+    project = render("websockets")
+
+    for name in WEBSOCKETS_FILES:
+        assert (project / name).is_file(), name
+    asgi = (project / "config/asgi.py").read_text()
+    stack = "AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))"
+    assert stack in "".join(line.strip() for line in asgi.splitlines())
+    assert "from demo.routing import websocket_urlpatterns" in asgi
+    assert (
+        'path("ws/items/", ItemEventsConsumer.as_asgi())'
+        in (project / "demo/routing.py").read_text()
+    )
+    assert {"channels", "channels-redis", "websockets", "uvicorn-worker"} <= dependency_names(
+        project
+    )
+    dev = " ".join(pyproject(project)["dependency-groups"]["dev"])
+    assert "types-channels" in dev and "daphne" in dev
+    for settings in ("development", "production"):
+        text = (project / f"config/settings/{settings}.py").read_text()
+        assert "from .channels import CHANNEL_LAYERS, WS_MAX_MESSAGE_BYTES" in text, settings
+    assert (
+        'CHANNEL_LAYERS = channel_layers("")' in (project / "config/settings/test.py").read_text()
+    )
+
+
+def test_websockets_imply_the_asgi_server(render):
+    project = render("websockets")
+
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["asgi"] is True
+    conf = (project / "gunicorn.conf.py").read_text()
+    assert 'wsgi_app = "config.asgi:application"' in conf
+    assert 'if not os.environ.get("REDIS_URL"):\n    from gunicorn.arbiter import Arbiter' in conf
+    assert '"ws_max_size": int(env("WS_MAX_MESSAGE_BYTES", 4096))' in conf
+    assert conf.rindex("worker_class = WebSocketWorker") > conf.index("worker_class = ")
+    assert "$(BIN)/uvicorn config.asgi:application --reload" in (project / "Makefile").read_text()
+
+
+def test_websockets_refuse_a_wsgi_server(copie):
+    result = copie.copy(
+        extra_answers={"project_name": "demo", "websockets": True, "asgi": False},
+        template_dir=TEMPLATE,
+    )
+
+    assert result.exit_code != 0
+    assert "Validation error for question 'asgi'" in str(result.exception)
+
+
+@pytest.mark.parametrize("variant", ["defaults", "mysql-asgi-nodocker-noci-sentry"])
+def test_without_websockets_nothing_of_channels_is_left(render, variant):
+    project = render(variant)
+
+    for name in WEBSOCKETS_FILES:
+        assert not (project / name).exists(), name
+    assert not {"channels", "channels-redis", "websockets"} & dependency_names(project)
+    assert "channels" not in (project / "pyproject.toml").read_text()
+    assert "channels" not in (project / "config/asgi.py").read_text()
+    for path in [*project.glob("config/settings/*.py"), project / ".env.example"]:
+        text = path.read_text()
+        assert "CHANNEL_LAYERS" not in text and "WS_MAX_MESSAGE_BYTES" not in text, path
+    readme = (project / "README.md").read_text()
+    assert "WebSocket" not in readme and "REDIS_URL" not in readme
+    assert "$(MANAGE) runserver 127.0.0.1:8000" in (project / "Makefile").read_text()
+    assert "REDIS_URL" not in (project / "gunicorn.conf.py").read_text()
+
+
+def test_websockets_bring_redis_to_compose_ci_and_the_environment(render):
+    project = render("websockets")
+
+    compose = yaml.safe_load((project / "docker-compose.yml").read_text())
+    assert compose["x-app"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert compose["services"]["redis"]["image"] == "redis:7"
+    assert compose["services"]["app"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    development = yaml.safe_load((project / "compose.dev.yml").read_text())["services"]
+    assert development["redis"]["ports"] == ["127.0.0.1:6379:6379"]
+    job = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())["jobs"]["test"]
+    assert job["services"]["redis"]["image"] == "redis:7"
+    assert job["env"]["REDIS_URL"].startswith("redis://")
+    env_example = (project / ".env.example").read_text()
+    # Unset in development: the in-memory layer, no server needed.
+    assert "\n# REDIS_URL=redis://localhost:6379/0   (make services)\n" in env_example
+    assert "\nWS_MAX_MESSAGE_BYTES=4096\n" in env_example
+    readme = (project / "README.md").read_text()
+    assert "| `REDIS_URL` |" in readme and "| `WS_MAX_MESSAGE_BYTES` |" in readme
+    assert "**one process only**" in readme
+
+
+def test_websockets_with_celery_share_its_redis_url(render):
+    project = render("postgres-drf-celery-websockets-gitlab")
+
+    env_example = (project / ".env.example").read_text()
+    assert env_example.count("REDIS_URL=redis://localhost:6379/0") == 1
+    assert "# REDIS_URL=" not in env_example
+    ci = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+    assert {service["name"] for service in ci["test"]["services"]} == {"postgres:17", "redis:7"}
+    assert ci["test"]["variables"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert "the API" in (project / "README.md").read_text()
+
+
+def test_websockets_question_comes_before_asgi_which_follows_it():
+    questions = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+    names = list(questions)
+
+    assert names.index("websockets") + 1 == names.index("asgi")
+    assert questions["asgi"]["default"] == "{{ websockets }}"
 
 
 # --- Jinja stays out of Python -----------------------------------------------------------------
