@@ -972,7 +972,8 @@ def test_matrix_file_that_is_not_utf8(tmp_path: Path) -> None:
     ("needs", "framework", "expected"),
     [
         (Needs(needs={"websockets"}), "fastapi", {"websockets": True}),
-        (Needs(needs={"websockets"}), "django", {"asgi": True}),
+        (Needs(needs={"websockets"}), "django", {"websockets": True}),
+        (Needs(kind="realtime"), "django", {"websockets": True}),
         (Needs(needs={"websockets"}), "flask", {}),
         (Needs(kind="realtime"), "fastapi", {"websockets": True}),
         (

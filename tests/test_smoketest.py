@@ -133,6 +133,8 @@ def test_services_are_read_from_answers():
     assert services_needed({"database": "mysql", "cache": "redis"}) == ["mysql", "redis"]
     assert services_needed({"database": "sqlite", "background_jobs": "celery"}) == ["redis"]
     assert services_needed({"database": "sqlite"}) == []
+    assert services_needed({"database": "sqlite", "websockets": True}) == ["redis"]
+    assert services_needed({"database": "sqlite", "websockets": False}) == []
 
 
 def test_database_urls_are_sorted_by_scheme(monkeypatch):

@@ -42,7 +42,8 @@ class Services:
 
 
 def services_needed(answers: Mapping[str, Any]) -> list[str]:
-    """Which servers a variant needs, read from its answers (database, redis, celery)."""
+    """Which servers a variant needs, read from its answers (database, redis, celery, websockets:
+    the built-in skeletons broadcast through Redis)."""
     values = {
         str(item).lower()
         for value in answers.values()
@@ -53,7 +54,7 @@ def services_needed(answers: Mapping[str, Any]) -> list[str]:
         needed.append("postgresql")
     if answers.get("database") in ("mysql", "mariadb") or values & {"mysql", "mariadb"}:
         needed.append("mysql")
-    if values & {"redis", "celery"}:
+    if values & {"redis", "celery"} or answers.get("websockets") is True:
         needed.append("redis")
     return needed
 
