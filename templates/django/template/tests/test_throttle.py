@@ -73,11 +73,17 @@ def test_behind_a_trusted_proxy_each_forwarded_client_counts_alone(
             HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7",
         )
 
-    behind = {"REMOTE_ADDR": "10.9.9.9", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
-    assert_refused(client.post(reverse("login"), {"username": user.email}, **behind))
-    other = {"REMOTE_ADDR": "10.9.9.9", "HTTP_X_FORWARDED_FOR": "203.0.113.8"}
+    def via_proxy(client_address: str) -> Any:
+        return client.post(
+            reverse("login"),
+            {"username": user.email},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR=client_address,
+        )
+
+    assert_refused(via_proxy("203.0.113.7"))
+    assert via_proxy("203.0.113.8").status_code == 200
     assert log_in(client, user.email, PASSWORD, address="10.9.9.9").status_code == 302
-    assert client.post(reverse("login"), {"username": user.email}, **other).status_code == 200
 
 
 def test_an_untrusted_peer_cannot_pick_its_address(client: Client, user: User) -> None:
