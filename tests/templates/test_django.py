@@ -27,7 +27,14 @@ WEBSOCKETS_FILES = (
     "demo/items/events.py",
     "tests/test_ws.py",
 )
-API_FILES = ("demo/api_urls.py", "demo/items/api.py", "demo/users/api.py", "tests/test_api.py")
+API_FILES = (
+    "demo/api_urls.py",
+    "demo/items/api.py",
+    "demo/users/api.py",
+    "demo/users/apps.py",
+    "demo/users/tokens.py",
+    "tests/test_api.py",
+)
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
 
 # Pairwise-style coverage of the choice and bool questions; each value appears at least once.
@@ -160,6 +167,8 @@ def test_without_an_api_no_api_route_or_setting_is_left(render):
     assert "api" not in (project / "demo/urls.py").read_text()
     assert "drf" not in (project / "config/settings/base.py").read_text()
     assert not (project / "config/settings/drf.py").exists()
+    for name in API_FILES:
+        assert not (project / name).exists(), name
     assert "rest_framework" not in (project / "pyproject.toml").read_text()
 
 
@@ -547,6 +556,35 @@ def test_api_docs_are_gated_by_docs_enabled_in_production(render):
     assert "\nDOCS_ENABLED=false\n" in (project / ".env.example").read_text()
     assert "DOCS_ENABLED" not in (render("defaults") / "config/settings/production.py").read_text()
     assert "DOCS_ENABLED" not in (render("defaults") / ".env.example").read_text()
+
+
+@pytest.mark.parametrize(
+    ("variant", "where"),
+    [("defaults", "memory of each worker"), ("mysql-drf-redis-gitlab", "Redis, shared by every")],
+)
+def test_attempt_limits_are_configured_and_say_where_they_count(render, variant, where):
+    project = render(variant)
+
+    assert (
+        'AUTH_RATE_LIMIT = env_rate("AUTH_RATE_LIMIT", "5/minute")'
+        in (project / "config/settings/base.py").read_text()
+    )
+    assert "\nAUTH_RATE_LIMIT=5/minute\n" in (project / ".env.example").read_text()
+    readme = " ".join((project / "README.md").read_text().split())
+    assert "| `AUTH_RATE_LIMIT` |" in readme
+    assert where in readme
+
+
+def test_api_tokens_expire_only_with_drf(render):
+    drf = render("mysql-drf-redis-gitlab")
+    plain = render("defaults")
+
+    settings = (drf / "config/settings/drf.py").read_text()
+    assert '"demo.users.tokens.ExpiringTokenAuthentication"' in settings
+    assert 'API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 86400)' in settings
+    assert "\nAPI_TOKEN_MAX_AGE=86400\n" in (drf / ".env.example").read_text()
+    for text in ((plain / ".env.example").read_text(), (plain / "README.md").read_text()):
+        assert "API_TOKEN_MAX_AGE" not in text
 
 
 # --- development services ------------------------------------------------------------------

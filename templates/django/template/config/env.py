@@ -103,3 +103,23 @@ def env_secret(name: str, placeholder: str) -> str:
             f'(e.g. python -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
     return value
+
+
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def parse_rate(rate: str, name: str = "AUTH_RATE_LIMIT") -> tuple[int, int]:
+    """`N/second`, `N/minute` or `N/hour` as (N, seconds in the window)."""
+    count, _, period = rate.strip().lower().partition("/")
+    if not count.strip().isdigit() or int(count) < 1 or period.strip() not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name} must look like 5/minute (N/second, N/minute or N/hour), not {rate!r}."
+        )
+    return int(count), RATE_PERIODS[period.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as `5/minute`, checked at start-up (see `parse_rate`)."""
+    value = env_str(name, default)
+    parse_rate(value, name)
+    return value

@@ -4,12 +4,19 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from .factories import UserFactory
 from .models import User
 
 ProductionSettings = Callable[..., dict[str, object]]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with no attempt counted (core/throttle.py keeps them in the cache)."""
+    cache.clear()
 
 
 @pytest.fixture

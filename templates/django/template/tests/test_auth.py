@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -76,6 +77,17 @@ def test_logout_ends_the_session(user_client: Client) -> None:
     assert not is_signed_in(user_client)
 
 
+def test_logout_ends_the_session_on_the_server(user_client: Client) -> None:
+    """A copy of the session cookie taken before log-out opens nothing after it."""
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = user_client.cookies[settings.SESSION_COOKIE_NAME]
+    assert stolen.get(reverse("items:list")).status_code == 200
+
+    user_client.post(reverse("logout"))
+
+    assert stolen.get(reverse("items:list")).status_code == 302
+
+
 @pytest.mark.parametrize("name", ["items:list", "items:create", "profile", "password_change"])
 def test_pages_behind_login_redirect_anonymous_visitors(client: Client, name: str) -> None:
     url = reverse(name)
@@ -102,6 +114,20 @@ def test_password_change(user_client: Client, user: User) -> None:
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+
+
+def test_password_change_ends_every_other_session(client: Client, user: User) -> None:
+    other = Client()
+    assert client.login(username=user.email, password=PASSWORD)
+    assert other.login(username=user.email, password=PASSWORD)
+
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert client.get(reverse("items:list")).status_code == 200
+    assert other.get(reverse("items:list")).status_code == 302
 
 
 def test_password_reset_by_email(client: Client, user: User) -> None:

@@ -105,6 +105,23 @@ def test_env_list_drops_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
+    ("raw", "expected"), [("", (5, 60)), ("10/second", (10, 1)), (" 3 / Hour ", (3, 3600))]
+)
+def test_env_rate(monkeypatch: pytest.MonkeyPatch, raw: str, expected: tuple[int, int]) -> None:
+    monkeypatch.setenv("AUTH_RATE_LIMIT", raw)
+
+    assert env.parse_rate(env.env_rate("AUTH_RATE_LIMIT", "5/minute")) == expected
+
+
+@pytest.mark.parametrize("raw", ["5", "five/minute", "0/minute", "5/day", "-1/second"])
+def test_env_rate_refuses_other_forms(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("AUTH_RATE_LIMIT", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="AUTH_RATE_LIMIT"):
+        env.env_rate("AUTH_RATE_LIMIT", "5/minute")
+
+
+@pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
         ("locmem://", "locmem.LocMemCache", None),
