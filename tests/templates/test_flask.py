@@ -303,8 +303,53 @@ def test_gunicorn_runs_the_factory_with_gthread_workers(render):
 
     assert 'wsgi_app = "demo:create_app()"' in text
     assert 'worker_class = "gthread"' in text
+    assert 'threads = int(env("GUNICORN_THREADS", 1))' in text  # measured: most per core
     for variable in ("HOST", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "TIMEOUT"):
         assert f'"{variable}"' in text or f"'{variable}'" in text, variable
+
+
+ACCOUNT_SETTINGS = (
+    "AUTH_RATE_LIMIT",
+    "PASSWORD_RESET_MAX_AGE",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
+)
+
+
+@pytest.mark.parametrize("variant", ["defaults", "api-noci"])
+def test_both_flavours_throttle_mail_and_revoke_sessions(render, variant):
+    project = render(variant)
+    present = files(project)
+    assert {"demo/throttle.py", "demo/mail.py", "tests/test_account_security.py"} <= present
+    assert "migrations/versions/0002_session_version.py" in present
+    assert "session_version" in (project / "demo/models.py").read_text()
+    config = (project / "demo/config.py").read_text()
+    env_example = (project / ".env.example").read_text()
+    readme = (project / "README.md").read_text()
+    for name in ACCOUNT_SETTINGS:
+        assert f'"{name}"' in config, name
+        assert re.search(rf"^{name}=", env_example, re.MULTILINE), name
+        assert f"`{name}`" in readme, name
+
+
+def test_the_redis_counters_come_only_with_celerys_redis(render):
+    with_celery = (render("api-postgres-celery-gitlab-312") / "demo/config.py").read_text()
+    assert '"REDIS_URL": environ.get("REDIS_URL", "")' in with_celery
+    assert "REDIS_URL" not in (render("api-noci") / "demo/config.py").read_text()
+
+
+def test_web_password_pages_extend_the_layout_and_use_the_form_macro(render):
+    pages = render("defaults") / "demo/templates/auth"
+    for name in ("password_reset_request.html", "password_reset.html", "password_change.html"):
+        text = (pages / name).read_text()
+        assert text.startswith('{% extends "base.html" %}'), name
+        assert '{% from "_form.html" import field %}' in text, name
+        assert "form.hidden_tag()" in text, name
+    assert "auth.request_password_reset" in (pages / "login.html").read_text()
 
 
 def test_liveness_is_answered_by_a_wsgi_middleware_around_the_whole_app(render):

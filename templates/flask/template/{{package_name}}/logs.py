@@ -117,7 +117,12 @@ class RequestLogMiddleware:
             request_id_var.reset(token)
 
     def log_access(self, environ: WSGIEnvironment, status: int, started: float) -> None:
-        """One line per request; the request id comes from the context, like any other line."""
+        """One line per request; the request id comes from the context, like any other line.
+
+        Nothing is computed when the level hides the line (``LOG_LEVEL=WARNING`` under load).
+        """
+        if not self.logger.isEnabledFor(logging.INFO):
+            return
         method = environ.get("REQUEST_METHOD", "")
         path = get_path_info(environ)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
