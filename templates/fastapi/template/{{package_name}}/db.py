@@ -21,6 +21,9 @@ _ASYNC_DRIVERS = {
     "postgresql": "postgresql+asyncpg",
 }
 
+#: Server connections per worker process: SQLAlchemy's default ceiling (5 + 10 overflow).
+POOL_SIZE = 15
+
 
 def async_url(database_url: str) -> URL:
     """Map a driver-less URL to the async driver this project installs; keep explicit ones."""
@@ -37,7 +40,9 @@ def create_engine(database_url: str) -> AsyncEngine:
         return engine
     # A pooled server connection can die with a database restart. Rather than a ping (a round
     # trip per request), hand out only connections the driver has not seen closed.
-    engine = create_async_engine(url)
+    # Connections stay open, up to POOL_SIZE: "overflow" ones would be opened and closed again
+    # under load, and a new PostgreSQL connection costs far more than the query it serves.
+    engine = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=0)
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine
 
