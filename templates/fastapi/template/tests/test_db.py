@@ -1,7 +1,7 @@
-"""The pool outlives its server connections: one the server closed is replaced, unseen.
+"""The pool: a connection the server closed is replaced unseen; requests queue for slots.
 
-Runs on PostgreSQL only (DATABASE_URL=postgresql://... make test): it ends the app's connections
-from another one, as a database restart or failover would.
+The reconnect test runs on PostgreSQL only (DATABASE_URL=postgresql://... make test): it ends the
+app's connections from another one, as a database restart or failover would.
 """
 
 import asyncio
@@ -42,3 +42,25 @@ async def test_the_next_request_survives_a_terminated_connection(
     response = await client.get("/ready")
     assert response.status_code == 200, response.text
     assert response.json() == {"status": "ok"}
+
+
+async def test_requests_wait_for_a_free_session_slot(app: FastAPI, client: AsyncClient) -> None:
+    """A request takes a slot (one per pooled connection) before its session, in arrival order."""
+    slots: asyncio.Semaphore = app.state.session_slots
+    taken = 0
+    while not slots.locked():
+        await slots.acquire()
+        taken += 1
+    try:
+        first = asyncio.create_task(client.get("/ready"))
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(client.get("/ready"))
+        await asyncio.sleep(0.05)
+        assert not first.done() and not second.done()
+        slots.release()
+        taken -= 1
+        assert (await first).status_code == 200
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert (await second).status_code == 200
