@@ -27,7 +27,12 @@ JWT_FILES = (
     "tests/test_ownership.py",
 )
 CELERY_FILES = ("demo/celery_app.py", "demo/worker.py", "demo/tasks.py", "tests/test_tasks.py")
-WEBSOCKET_FILES = ("demo/broadcaster.py", "demo/routes/ws.py", "tests/test_ws.py")
+WEBSOCKET_FILES = (
+    "demo/broadcaster.py",
+    "demo/routes/ws.py",
+    "tests/test_ws.py",
+    "tests/test_broadcaster.py",
+)
 OBSERVABILITY_FILES = ("demo/observability.py", "tests/test_observability.py")
 UVICORN_FILES = ("demo/server.py", "tests/test_server.py")
 DOCKER_FILES = ("Dockerfile", ".dockerignore", "docker-compose.yml")
@@ -158,6 +163,7 @@ def test_dependencies_follow_the_answers(render, variant: str) -> None:
     assert {"fastapi", "sqlalchemy", "alembic", "aiosqlite", "uvicorn"} <= set(deps)
     assert ("asyncpg" in deps) is (answers["database"] == "postgresql")
     assert ("celery" in deps) is (answers["background_jobs"] == "celery")
+    assert ("redis" in deps) is answers["websockets"]
     assert ("pyjwt" in deps) is (answers["auth"] == "jwt")
     assert ("pwdlib" in deps) is (answers["auth"] == "jwt")
     assert ("gunicorn" in deps) is (answers["server"] == "gunicorn")
@@ -202,7 +208,8 @@ def test_only_chosen_features_are_wired(render, variant: str) -> None:
     otel = answers["observability"] == "opentelemetry"
     assert ("otel_exporter_otlp_endpoint" in config) is otel
     assert ("sentry_dsn" in config) is (answers["observability"] == "sentry")
-    assert ("redis_url" in config) is (answers["background_jobs"] == "celery")
+    redis = answers["background_jobs"] == "celery" or answers["websockets"]
+    assert ("redis_url" in config) is redis
     items = (project / "demo/routes/items.py").read_text()
     assert ("CurrentUser" in items) is (answers["auth"] == "jwt")
     migration = (project / "migrations/versions/0001_initial.py").read_text()
@@ -210,7 +217,8 @@ def test_only_chosen_features_are_wired(render, variant: str) -> None:
     makefile = (project / "Makefile").read_text()
     assert ("\nworker:" in makefile) is (answers["background_jobs"] == "celery")
     env = (project / ".env.example").read_text()
-    assert ("REDIS_URL=" in env) is (answers["background_jobs"] == "celery")
+    assert ("REDIS_URL=" in env) is redis
+    assert ("WS_MAX_MESSAGE_BYTES=" in env) is answers["websockets"]
     assert ("ACCESS_TOKEN_EXPIRE_MINUTES=" in env) is (answers["auth"] == "jwt")
     assert ("OTEL_EXPORTER_OTLP_ENDPOINT=" in env) is (answers["observability"] == "opentelemetry")
     assert ("SENTRY_DSN=" in env) is (answers["observability"] == "sentry")
@@ -246,9 +254,10 @@ def test_compose_services_follow_the_answers(render, variant: str) -> None:
     services = yaml.safe_load(compose_file.read_text())["services"]
     assert {"app", "migrate"} <= set(services)
     assert ("db" in services) is (answers["database"] == "postgresql")
-    assert ("redis" in services and "worker" in services) is (
-        answers["background_jobs"] == "celery"
-    )
+    assert ("worker" in services) is (answers["background_jobs"] == "celery")
+    redis = answers["background_jobs"] == "celery" or answers["websockets"]
+    assert ("redis" in services) is redis
+    assert ("redis" in services["app"]["depends_on"]) is redis
     for name, depends in services["app"]["depends_on"].items():
         assert depends["condition"] in {"service_healthy", "service_completed_successfully"}, name
 
@@ -264,6 +273,8 @@ def test_ci_tests_against_the_chosen_database(render, variant: str) -> None:
     assert "make check-migrations" in text
     assert "make test" in text
     assert ("postgres:17" in text) is (answers["database"] == "postgresql")
+    # The WebSocket test with two workers needs Redis (it skips without).
+    assert ("redis:8-alpine" in text and "REDIS_URL" in text) is answers["websockets"]
 
 
 @pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
@@ -509,3 +520,14 @@ def test_example_task_changes_nothing(render) -> None:
     assert "delete" not in tasks.lower()
     count = crud[crud.index("async def count_items") :]
     assert "delete(" not in count and "commit" not in count
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_without_redis_websockets_run_one_worker(render, variant: str) -> None:
+    """In-process broadcasts reach one worker's clients: the servers run one, and say why."""
+    answers = answers_of(variant)
+    project = render(variant)
+    server = "gunicorn.conf.py" if answers["server"] == "gunicorn" else "demo/server.py"
+    source = (project / server).read_text()
+    single = answers["websockets"] and answers["background_jobs"] != "celery"
+    assert ("REDIS_URL is not set: running 1 worker" in source) is single
