@@ -141,7 +141,7 @@ def test_files_follow_the_answers(render, variant: str) -> None:
     files = project_files(render(variant))
     expected = {
         JWT_FILES: answers["auth"] == "jwt",
-        ("tests/test_throttle_redis.py",): answers["auth"] == "jwt"
+        ("demo/throttle_redis.py", "tests/test_throttle_redis.py"): answers["auth"] == "jwt"
         and answers["background_jobs"] == "celery",
         CELERY_FILES: answers["background_jobs"] == "celery",
         WEBSOCKET_FILES: answers["websockets"],
@@ -550,7 +550,8 @@ def test_accounts_settings_are_documented_and_throttle_counts_in_redis_only_with
     assert env["AUTH_RATE_LIMIT"] == "5/minute"
     throttle = (project / "demo/throttle.py").read_text()
     redis = answers["background_jobs"] == "celery"
-    assert ("from redis.asyncio import Redis" in throttle) is redis
+    assert ("from .throttle_redis import" in throttle) is redis
+    assert "import redis" not in throttle and "from redis" not in throttle
     assert (
         "counted in Redis when REDIS_URL is set" in (project / ".env.example").read_text()
     ) is redis
