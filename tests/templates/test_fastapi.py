@@ -21,10 +21,16 @@ TEMPLATE = TEMPLATES / "fastapi"
 
 JWT_FILES = (
     "demo/security.py",
+    "demo/throttle.py",
+    "demo/mail.py",
     "demo/routes/login.py",
     "demo/routes/users.py",
+    "migrations/versions/0002_accounts.py",
     "tests/test_users.py",
     "tests/test_ownership.py",
+    "tests/test_login.py",
+    "tests/test_throttle.py",
+    "tests/test_mail.py",
 )
 CELERY_FILES = ("demo/celery_app.py", "demo/worker.py", "demo/tasks.py", "tests/test_tasks.py")
 WEBSOCKET_FILES = (
@@ -140,6 +146,8 @@ def test_files_follow_the_answers(render, variant: str) -> None:
     files = project_files(render(variant))
     expected = {
         JWT_FILES: answers["auth"] == "jwt",
+        ("demo/throttle_redis.py", "tests/test_throttle_redis.py"): answers["auth"] == "jwt"
+        and (answers["background_jobs"] == "celery" or answers["websockets"]),
         CELERY_FILES: answers["background_jobs"] == "celery",
         WEBSOCKET_FILES: answers["websockets"],
         OBSERVABILITY_FILES: answers["observability"] != "none",
@@ -531,3 +539,41 @@ def test_without_redis_websockets_run_one_worker(render, variant: str) -> None:
     source = (project / server).read_text()
     single = answers["websockets"] and answers["background_jobs"] != "celery"
     assert ("REDIS_URL is not set: running 1 worker" in source) is single
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_accounts_settings_are_documented_and_throttle_counts_in_redis_only_with_it(
+    render, variant: str
+) -> None:
+    """The account variables are in .env.example and the README; Redis counters need Redis."""
+    answers = answers_of(variant)
+    project = render(variant)
+    jwt = answers["auth"] == "jwt"
+    env = _assigned((project / ".env.example").read_text())
+    readme = (project / "README.md").read_text()
+    names = [
+        "ACCESS_TOKEN_EXPIRE_MINUTES",
+        "REFRESH_TOKEN_EXPIRE_DAYS",
+        "PASSWORD_RESET_MAX_AGE",
+        "AUTH_RATE_LIMIT",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_HOST_USER",
+        "EMAIL_HOST_PASSWORD",
+        "EMAIL_USE_TLS",
+        "DEFAULT_FROM_EMAIL",
+    ]
+    for name in names:
+        assert (name in env) is jwt, name
+        assert (f"`{name}`" in readme) is jwt, name
+    if not jwt:
+        return
+    assert env["ACCESS_TOKEN_EXPIRE_MINUTES"] == "15"
+    assert env["AUTH_RATE_LIMIT"] == "5/minute"
+    throttle = (project / "demo/throttle.py").read_text()
+    redis = answers["background_jobs"] == "celery" or answers["websockets"]
+    assert ("from .throttle_redis import" in throttle) is redis
+    assert "import redis" not in throttle and "from redis" not in throttle
+    assert (
+        "counted in Redis when REDIS_URL is set" in (project / ".env.example").read_text()
+    ) is redis
