@@ -14,6 +14,19 @@ BIN = Path(sys.executable).parent
 RUFF = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
 HADOLINT = shutil.which("hadolint", path=str(BIN)) or shutil.which("hadolint")
 
+#: The account variables FastAPI and Flask share with Django's names (the skeletons' READMEs and
+#: .env.example list them): the attempt limit, the reset link's lifetime and the SMTP settings.
+ACCOUNT_SETTINGS = (
+    "AUTH_RATE_LIMIT",
+    "PASSWORD_RESET_MAX_AGE",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
+)
+
 
 def pyproject(project: Path) -> dict[str, Any]:
     return tomllib.loads((project / "pyproject.toml").read_text())

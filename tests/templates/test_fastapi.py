@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .support import HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
+from .support import ACCOUNT_SETTINGS, HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
 
 TEMPLATE = TEMPLATES / "fastapi"
 
@@ -551,19 +551,7 @@ def test_accounts_settings_are_documented_and_throttle_counts_in_redis_only_with
     jwt = answers["auth"] == "jwt"
     env = _assigned((project / ".env.example").read_text())
     readme = (project / "README.md").read_text()
-    names = [
-        "ACCESS_TOKEN_EXPIRE_MINUTES",
-        "REFRESH_TOKEN_EXPIRE_DAYS",
-        "PASSWORD_RESET_MAX_AGE",
-        "AUTH_RATE_LIMIT",
-        "EMAIL_HOST",
-        "EMAIL_PORT",
-        "EMAIL_HOST_USER",
-        "EMAIL_HOST_PASSWORD",
-        "EMAIL_USE_TLS",
-        "DEFAULT_FROM_EMAIL",
-    ]
-    for name in names:
+    for name in ("ACCESS_TOKEN_EXPIRE_MINUTES", "REFRESH_TOKEN_EXPIRE_DAYS", *ACCOUNT_SETTINGS):
         assert (name in env) is jwt, name
         assert (f"`{name}`" in readme) is jwt, name
     if not jwt:

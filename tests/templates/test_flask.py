@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .support import HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
+from .support import ACCOUNT_SETTINGS, HADOLINT, RUFF, TEMPLATES, dependency_names, pyproject
 
 TEMPLATE = TEMPLATES / "flask"
 
@@ -306,18 +306,6 @@ def test_gunicorn_runs_the_factory_with_gthread_workers(render):
     assert 'threads = int(env("GUNICORN_THREADS", 1))' in text  # measured: most per core
     for variable in ("HOST", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "TIMEOUT"):
         assert f'"{variable}"' in text or f"'{variable}'" in text, variable
-
-
-ACCOUNT_SETTINGS = (
-    "AUTH_RATE_LIMIT",
-    "PASSWORD_RESET_MAX_AGE",
-    "EMAIL_HOST",
-    "EMAIL_PORT",
-    "EMAIL_HOST_USER",
-    "EMAIL_HOST_PASSWORD",
-    "EMAIL_USE_TLS",
-    "DEFAULT_FROM_EMAIL",
-)
 
 
 @pytest.mark.parametrize("variant", ["defaults", "api-noci"])
