@@ -197,6 +197,7 @@ def new(
     config: ConfigOpt = None,
 ) -> None:
     """Create a project: recommend a framework, then render its skeleton into ./NAME."""
+    from . import display
     from .answers import load_answers_file, parse_data
     from .config import load_config, matrix_for
     from .core import check_early, choose, create
@@ -212,29 +213,22 @@ def new(
         template=template,
         force=force or dry_run,
     )
-    forced = parse_data(data or ())
-    from_file = load_answers_file(answers_file) if answers_file else {}
     interactive = not (defaults or no_input) and can_prompt()
-    needs = Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale)
-    if interactive and needs.is_empty() and framework is None and template is None:
-        needs = ask_needs(matrix_for(settings), needs)
-    choice = choose(needs, settings, framework=framework, template=template)
-    if choice.recommendation is not None:
-        from . import display
-
-        display.recommendation(choice.recommendation, matrix_for(settings), brief=True)
-    else:
-        for note in choice.gaps:  # a need the named framework's skeleton does not cover
-            print(f"Note: {note.because}")
-    if choice.routed:
-        print(f"Using template {choice.template.name}{choice.routed}")
+    choice = choose(
+        Needs(kind=kind, needs=frozenset(need or ()), team=team, scale=scale),
+        settings,
+        framework=framework,
+        template=template,
+        ask_needs=ask_needs if interactive else None,
+    )
+    display.chosen(choice, matrix_for(settings))
     rendered = create(
         choice,
         name,
         settings,
         output=output,
-        data=forced,
-        answers_file=from_file,
+        data=parse_data(data or ()),
+        answers_file=load_answers_file(answers_file) if answers_file else {},
         interactive=interactive,
         force=force,
         trust=trust,
@@ -242,8 +236,6 @@ def new(
         dry_run=dry_run,
         ask=ask_template,
     )
-    from . import display
-
     if dry_run:
         display.preview(rendered)
     else:

@@ -17,7 +17,16 @@ from typing import Any
 
 from .config import Config, matrix_for
 from .errors import PyframeError
-from .matrix import Needs, Reason, Recommendation, check_needs, gaps, recommend, suggested_answers
+from .matrix import (
+    Matrix,
+    Needs,
+    Reason,
+    Recommendation,
+    check_needs,
+    gaps,
+    recommend,
+    suggested_answers,
+)
 from .names import validate_folder_name, validate_package_name, validate_project_name
 from .render import Rendered, check_destination, check_trusted, preview, render
 from .templates import BUILTIN, Template, at_version, resolve
@@ -25,6 +34,9 @@ from .templates import BUILTIN, Template, at_version, resolve
 #: A front end's prompts for a template's questions: (template, answers so far, defaults) ->
 #: every answer.
 Ask = Callable[[Template, Mapping[str, Any], Mapping[str, Any]], Mapping[str, Any]]
+
+#: A front end's prompts for what is built: (matrix, needs known so far) -> the needs.
+AskNeeds = Callable[[Matrix, Needs], Needs]
 
 
 @dataclass(frozen=True)
@@ -87,11 +99,18 @@ def choose(
     *,
     framework: str | None = None,
     template: str | None = None,
+    ask_needs: AskNeeds | None = None,
 ) -> Choice:
     """Decide what to render: ``template`` if named, else the organisation's route for the
     kind, else ``framework`` (given, or recommended from ``needs``), routed by the organisation
-    to its own template if it says so."""
+    to its own template if it says so.
+
+    ``ask_needs`` is how a front end asks what is built when nothing was said: called (with the
+    matrix, for its vocabulary) only when ``needs`` is empty and nothing is named.
+    """
     matrix = matrix_for(settings)
+    if ask_needs is not None and needs.is_empty() and framework is None and template is None:
+        needs = ask_needs(matrix, needs)
     check_needs(needs, matrix)
     if template is not None:
         return Choice(resolve(template, settings.templates))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .core import Choice
     from .matrix import Matrix, Recommendation
     from .render import Rendered
     from .smoketest import Excluded, Options, Report, Variant
@@ -95,6 +96,18 @@ def _split_citation(text: str) -> tuple[str, str]:
 
 def _points(score: int) -> str:
     return f"{score} point" if abs(score) == 1 else f"{score} points"
+
+
+def chosen(choice: Choice, matrix: Matrix) -> None:
+    """``new``: why this template, before its questions: the recommendation in brief, or what
+    the named framework's skeleton lacks of the needs, and the organisation's routing."""
+    if choice.recommendation is not None:
+        recommendation(choice.recommendation, matrix, brief=True)
+    else:
+        for note in choice.gaps:
+            print(f"Note: {note.because}")
+    if choice.routed:
+        print(f"Using template {choice.template.name}{choice.routed}")
 
 
 def preview(rendered: Rendered) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffold.config import load_config
+from scaffold.config import load_config, matrix_for
 from scaffold.core import check_early, choose, create, frameworks
 from scaffold.errors import PyframeError
-from scaffold.matrix import Needs
+from scaffold.matrix import Needs, recommend
 
 #: An organisation's matrix that knows only two of the built-in frameworks.
 TWO_FRAMEWORKS = """
@@ -64,6 +64,25 @@ def test_the_recommendation_decides_when_nothing_is_named(tmp_path):
     assert choice.recommendation is not None
     assert choice.framework == choice.recommendation.framework == choice.template.name
     assert choice.routed == ""
+
+
+@pytest.mark.fast
+def test_needs_are_asked_only_when_nothing_was_said_or_named(tmp_path):
+    settings = configure(tmp_path, "")
+    asked = []
+
+    def ask_needs(matrix, known):
+        asked.append(known)
+        return Needs(kind="cms", needs=frozenset({"admin"}))
+
+    choice = choose(Needs(), settings, ask_needs=ask_needs)
+    assert asked == [Needs()]
+    asked_for = recommend(Needs(kind="cms", needs=frozenset({"admin"})), matrix_for(settings))
+    assert choice.recommendation == asked_for
+    assert choice.recommendation != recommend(Needs(), matrix_for(settings))
+    choose(Needs(kind="api"), settings, ask_needs=ask_needs)
+    choose(Needs(), settings, framework="flask", ask_needs=ask_needs)
+    assert len(asked) == 1
 
 
 @pytest.mark.fast
