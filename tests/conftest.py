@@ -12,6 +12,15 @@ from pathlib import Path
 
 import pytest
 
+#: Modules whose tests take minutes each (they install and run generated projects).
+LONGEST = ("test_smoke_builtin.py", "test_pages_browser.py", "test_generated.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the longest tests first: pytest-xdist then fills the end with short ones, instead of
+    one core finishing a long test while the other has nothing left to do."""
+    items.sort(key=lambda item: item.path.name not in LONGEST)
+
 
 @pytest.fixture
 def make_template(tmp_path: Path) -> Callable[..., Path]:

@@ -1,7 +1,7 @@
 """Every pairwise variant of every built-in template: render, install, lint, migrate, test, boot.
 
-This is ``pyframe smoke --all --matrix pairwise`` run from the test suite, in shards of a few
-variants (``--shard I/N``, as CI systems fan it out) so that pytest-xdist keeps every core busy
+This is ``pyframe smoke --all --matrix pairwise`` run from the test suite, one variant per
+test (``--shard I/N``, as CI systems fan it out) so that pytest-xdist keeps every core busy
 until the end. PostgreSQL, MariaDB and Redis variants use the real servers; without them those
 variants are skipped with the reason, unless PYFRAME_REQUIRE_SERVICES=1 (CI), where a missing
 server is a failure.
@@ -9,7 +9,7 @@ server is a failure.
 
 from __future__ import annotations
 
-import math
+import functools
 import os
 
 import pytest
@@ -19,14 +19,18 @@ from scaffold.templates import BUILTIN, resolve
 
 pytestmark = pytest.mark.slow
 
-#: About this many variants per test: small enough to balance two cores to the end.
-PER_SHARD = 3
+@functools.cache
+def _variants(name: str) -> tuple[object, ...]:
+    """The template's pairwise plan, made once per test process (Django's takes seconds)."""
+    return tuple(plan(resolve(name), "pairwise").variants)
 
 
 def _shards() -> list[object]:
+    """One variant per test: a variant is a minute or two, so pytest-xdist (which starts these
+    first, see tests/conftest.py) keeps both cores busy to the end."""
     shards = []
     for name in BUILTIN:
-        total = math.ceil(len(plan(resolve(name), "pairwise").variants) / PER_SHARD)
+        total = len(_variants(name))
         shards += [
             pytest.param(name, index, total, id=f"{name}-{index}of{total}")
             for index in range(1, total + 1)
@@ -37,7 +41,7 @@ def _shards() -> list[object]:
 @pytest.mark.parametrize(("name", "index", "total"), _shards())
 def test_every_pairwise_variant_builds_tests_and_boots(name, index, total, tmp_path_factory):
     required = os.environ.get("PYFRAME_REQUIRE_SERVICES") == "1"
-    variants = select(plan(resolve(name), "pairwise").variants, shard=(index, total))
+    variants = select(list(_variants(name)), shard=(index, total))
     # One mypy cache for every shard of the session (the xdist workers' temp folders share a
     # parent), as one `pyframe smoke --all` run shares it between its variants.
     cache = tmp_path_factory.getbasetemp().parent / "smoke-mypy-cache"
