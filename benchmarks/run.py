@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PYFRAME = str(BIN / "pyframe")
 FRAMEWORKS = ("django", "fastapi", "flask")
+# The py-spy executable --profile uses, found before the scratch install (which lacks it).
+PY_SPY = "PYFRAME_BENCH_PY_SPY"
 SECTIONS = ("startup", "render", "memory", "green", "http", "smoke")
 INSTALL_NOTE = "PYFRAME_BENCH_INSTALL"
 
@@ -376,6 +379,63 @@ def wrk(url: str, headers: dict[str, str], seconds: int, server: int | None = No
     )
 
 
+def profile(url: str, headers: dict[str, str], seconds: int, server: int, out: Path) -> None:
+    """Load ``url`` again with py-spy sampling the server's processes, only while a thread holds
+    the GIL (``--gil``: a thread waiting on PostgreSQL or a socket is not using the CPU), and
+    write the raw stacks to ``out``.txt and the functions that cost the most to ``out``.top."""
+    raw = out.with_suffix(".txt")
+    spy = subprocess.Popen(
+        [
+            os.environ[PY_SPY],
+            "record",
+            "--gil",
+            "--subprocesses",
+            "--nonblocking",
+            "-r",
+            "250",
+            "-d",
+            str(seconds + 1),
+            "-f",
+            "raw",
+            "-o",
+            str(raw),
+            "-p",
+            str(server),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)
+    wrk(url, headers, seconds)
+    spy.wait(timeout=seconds + 60)
+    out.with_suffix(".top").write_text(top_functions(raw.read_text()))
+
+
+def top_functions(stacks: str, count: int = 40) -> str:
+    """The functions in most samples (their own time and what they call), from py-spy's raw
+    (collapsed) stacks: ``frame;frame;... samples`` per line."""
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in stacks.splitlines():
+        stack, _, samples = line.rpartition(" ")
+        n = int(samples)
+        total += n
+        frames = [re.sub(r" \((?:.*/)?([^/:]+)(?::\d+)?\)$", r" (\1)", f) for f in stack.split(";")]
+        for frame in set(frames):
+            inclusive[frame] += n
+        own[frames[-1]] += n
+    lines = [f"{total} samples while a server thread held the GIL", "", "with what it calls:"]
+    lines += [f"{100 * n / total:5.1f}%  {f}" for f, n in inclusive.most_common(count)]
+    lines += ["", "own time:"]
+    lines += [f"{100 * n / total:5.1f}%  {f}" for f, n in own.most_common(count // 2)]
+    return "\n".join(lines) + "\n"
+
+
+def slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
 def _latency(out: str, percentile: str) -> float:
     found = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
@@ -397,7 +457,9 @@ def cpu_seconds(group: int) -> float:
     return total / ticks
 
 
-def bench_http(quick: bool, work: Path, server_url: str, names: list[str]) -> list[Row]:
+def bench_http(
+    quick: bool, work: Path, server_url: str, names: list[str], profiles: Path | None = None
+) -> list[Row]:
     rows = []
     env = environment()
     seconds = 3 if quick else 10
@@ -472,6 +534,8 @@ def bench_http(quick: bool, work: Path, server_url: str, names: list[str]) -> li
                     )
                 )
                 rows.append(Row(f"{label}: CPU per request", load.cpu_ms, "ms", target))
+                if profiles and target:
+                    profile(base + path, auth, seconds, server.pid, profiles / slug(label))
         finally:
             if server:
                 os.killpg(server.pid, 15)
@@ -585,6 +649,12 @@ def main() -> int:
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="for http: also profile each page with a target (py-spy) and write the stacks to DIR",
+    )
     args = parser.parse_args()
     sections = [s for s in args.only.split(",") if s]
     unknown = set(sections) - set(SECTIONS)
@@ -596,8 +666,16 @@ def main() -> int:
             f"missing {', '.join(missing)} (Debian: apt-get install hyperfine wrk "
             "postgresql-client)"
         )
+    if args.profile:
+        spy = os.environ.get(PY_SPY) or shutil.which("py-spy") or shutil.which("py-spy", path=BIN)
+        if spy is None:
+            parser.error("--profile needs py-spy (pip install py-spy)")
+        os.environ[PY_SPY] = spy
+        args.profile = args.profile.resolve()
+        args.profile.mkdir(parents=True, exist_ok=True)
     if not args.here:
-        return rerun_from_a_fresh_install(sys.argv[1:])
+        argv = sys.argv[1:] + (["--profile", str(args.profile)] if args.profile else [])
+        return rerun_from_a_fresh_install(argv)
     runs = 5 if args.quick else 10
     compile_bytecode()
     rows: list[Row] = []
@@ -609,7 +687,7 @@ def main() -> int:
             "memory": lambda: bench_memory(work),
             "green": lambda: bench_green(1 if args.quick else 5, work),
             "http": lambda: bench_http(
-                args.quick, work, args.database_url, args.skeletons.split(",")
+                args.quick, work, args.database_url, args.skeletons.split(","), args.profile
             ),
             "smoke": lambda: bench_smoke(args.quick, work),
         }
