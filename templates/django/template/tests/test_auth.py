@@ -18,6 +18,15 @@ def is_signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
+@pytest.mark.parametrize("page", ["home", "login", "signup", "password_reset"])
+def test_every_page_shows_the_site_title(client: Client, page: str) -> None:
+    """The account pages too, where Django's views put the host in `site_name`."""
+    text = client.get(reverse(page)).content.decode()
+
+    assert re.search(rf"<title>[^<]+ · {settings.SITE_TITLE}</title>", text)
+    assert f'class="brand" href="/">{settings.SITE_TITLE}</a>' in text
+
+
 def test_signup_creates_the_user_and_signs_them_in(client: Client) -> None:
     response = client.post(
         reverse("signup"),
