@@ -417,8 +417,10 @@ def top_functions(stacks: str, count: int = 40) -> str:
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
-    for line in stacks.splitlines():
+    for line in stacks.split("\n"):
         stack, _, samples = line.rpartition(" ")
+        if not samples.isdigit():  # a blank line, or part of a frame name that held a newline
+            continue
         n = int(samples)
         total += n
         frames = [re.sub(r" \((?:.*/)?([^/:]+)(?::\d+)?\)$", r" (\1)", f) for f in stack.split(";")]

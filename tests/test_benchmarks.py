@@ -46,6 +46,12 @@ def test_own_time_is_the_innermost_frame_without_its_path():
     ]
 
 
+def test_a_frame_name_holding_a_line_break_does_not_stop_the_summary():
+    stacks = STACKS + "root (<template>:1);block (h1\n(h1> 2\n"
+    summary = load_run().top_functions(stacks)
+    assert summary.startswith("12 samples")
+
+
 def test_page_labels_become_file_names():
     assert load_run().slug("django drf DRF items list, 1 row, token") == (
         "django-drf-drf-items-list-1-row-token"
