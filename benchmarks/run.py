@@ -423,7 +423,12 @@ def top_functions(stacks: str, count: int = 40) -> str:
             continue
         n = int(samples)
         total += n
-        frames = [re.sub(r" \((?:.*/)?([^/:]+)(?::\d+)?\)$", r" (\1)", f) for f in stack.split(";")]
+        # Without the process frames --subprocesses puts first, and without the files' folders.
+        frames = [
+            re.sub(r" \((?:.*/)?([^/:]+)(?::\d+)?\)$", r" (\1)", frame)
+            for frame in stack.split(";")
+            if not frame.startswith("process ")
+        ] or ["(no Python frame)"]
         for frame in set(frames):
             inclusive[frame] += n
         own[frames[-1]] += n

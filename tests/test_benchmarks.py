@@ -19,7 +19,7 @@ def load_run():
 
 
 STACKS = """\
-handle (gthread.py:10);view (/srv/app/views.py:5);render (/srv/.venv/jinja2/environment.py:1301) 6
+process 7:"g";handle (gthread.py:10);view (/app/views.py:5);render (/v/jinja2/environment.py:1301) 6
 handle (gthread.py:10);view (/srv/app/views.py:5);query (/app/db.py:9);query (/app/db.py:12) 3
 handle (gthread.py:10) 1
 """
