@@ -6,6 +6,7 @@ suite does, so each test shows the whole template it depends on.
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start the longest tests first: pytest-xdist then fills the end with short ones, instead of
     one core finishing a long test while the other has nothing left to do."""
     items.sort(key=lambda item: item.path.name not in LONGEST)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let the commands the tests start hear Ctrl-C as they would from a terminal.
+
+    A background job of a non-interactive shell starts with SIGINT ignored, and an ignored signal
+    stays ignored in every program it starts: the Ctrl-C tests' commands would never see their
+    SIGINT. A handled signal is reset to the default when a program starts, so handling it here
+    gives them the default back.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
